@@ -1,0 +1,254 @@
+//! The command line, as clap sees it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "herald",
+    version,
+    about = "Herald's engine, headless: contacts, import, export, benchmarks."
+)]
+pub struct Cli {
+    /// The workspace file. Defaults to the desktop app's workspace.
+    #[arg(long, global = true, env = "HERALD_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the workspace (if missing), optionally with demo data.
+    Init(InitArgs),
+    /// Contacts: import, export, list, show, add, tag.
+    #[command(subcommand)]
+    Contacts(ContactsCommand),
+    /// The contact timeline.
+    #[command(subcommand)]
+    Interactions(InteractionsCommand),
+    /// Projects attached to contacts.
+    #[command(subcommand)]
+    Projects(ProjectsCommand),
+    /// Workspace settings (non-secret).
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+    /// Measure Herald's speed on generated data.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Generate this many realistic demo contacts.
+    #[arg(long, value_name = "N")]
+    pub demo: Option<u32>,
+    /// Seed for the demo generator: the same seed gives the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactsCommand {
+    /// Import contacts from a CSV file (upsert on email, else phone).
+    Import(ImportArgs),
+    /// Export every contact with all of its fields.
+    Export(ExportArgs),
+    /// List contacts, a page at a time.
+    List(ListArgs),
+    /// Show one contact: fields, tags, consent ledger, timeline, projects.
+    Show(ShowArgs),
+    /// Add one contact.
+    Add(AddArgs),
+    /// Add or remove tags on a contact.
+    Tag(TagArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The CSV file.
+    pub file: PathBuf,
+    /// Map a CSV header to a field, e.g. --map "Work Address=email".
+    #[arg(long = "map", value_name = "HEADER=FIELD")]
+    pub mappings: Vec<String>,
+    /// Drop columns that are not recognised instead of keeping them as custom fields.
+    #[arg(long)]
+    pub ignore_unknown: bool,
+    /// Add this tag to every imported contact (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Record consent from this source for every imported subscribed contact.
+    #[arg(long, value_name = "SOURCE")]
+    pub consent_source: Option<String>,
+    /// Region for phone numbers written without a country code (e.g. US, DE).
+    #[arg(long, value_name = "CC")]
+    pub region: Option<String>,
+    /// Validate and report without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the report as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Search names, email, company and phone.
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Contacts per page.
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// Start after this contact id (the last id of the previous page).
+    #[arg(long, value_name = "ID")]
+    pub after: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A contact id, email address or phone number.
+    pub contact: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub first_name: Option<String>,
+    #[arg(long)]
+    pub last_name: Option<String>,
+    #[arg(long)]
+    pub company: Option<String>,
+    #[arg(long)]
+    pub city: Option<String>,
+    #[arg(long)]
+    pub region: Option<String>,
+    /// ISO 3166-1 alpha-2 code or English name.
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Lifetime revenue in major units, e.g. 1250.00.
+    #[arg(long)]
+    pub revenue: Option<String>,
+    /// ISO 4217 currency of the revenue (default: the workspace's).
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// A custom field, e.g. --custom plan=pro (repeatable).
+    #[arg(long = "custom", value_name = "KEY=VALUE")]
+    pub custom: Vec<String>,
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Record email/SMS consent from this source.
+    #[arg(long, value_name = "SOURCE")]
+    pub consent_source: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// A contact id, email address or phone number.
+    pub contact: String,
+    #[arg(long = "add", value_name = "TAG")]
+    pub add: Vec<String>,
+    #[arg(long = "remove", value_name = "TAG")]
+    pub remove: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InteractionsCommand {
+    /// Log an interaction on a contact's timeline.
+    Add(InteractionAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InteractionAddArgs {
+    /// A contact id, email address or phone number.
+    pub contact: String,
+    /// note, call, meeting, email, sms, campaign or other.
+    #[arg(long, default_value = "note")]
+    pub kind: String,
+    #[arg(long)]
+    pub summary: String,
+    /// When it happened (YYYY-MM-DD or RFC 3339); default now.
+    #[arg(long)]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectsCommand {
+    /// Add a project to a contact.
+    Add(ProjectAddArgs),
+    /// List the workspace's project statuses.
+    Statuses,
+    /// Add a project status to the workspace's list.
+    AddStatus { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct ProjectAddArgs {
+    /// A contact id, email address or phone number.
+    pub contact: String,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long, default_value = "lead")]
+    pub status: String,
+    /// Value in major units, e.g. 5000.
+    #[arg(long, default_value = "0")]
+    pub value: String,
+    #[arg(long)]
+    pub currency: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// Show the settings.
+    Show,
+    /// Set the region for phone numbers written without a country code.
+    DefaultRegion { region: String },
+    /// Set the default currency.
+    DefaultCurrency { currency: String },
+    /// Set the workspace's name.
+    Name { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Generate a CSV of N rows and import it into a fresh workspace.
+    Import(BenchImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchImportArgs {
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rows: u32,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Keep the generated CSV and workspace in this folder (default: a temp dir).
+    #[arg(long)]
+    pub keep: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
