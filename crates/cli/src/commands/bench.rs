@@ -74,6 +74,7 @@ async fn bench_import(args: BenchImportArgs) -> anyhow::Result<ExitCode> {
         "csv_bytes": csv_bytes,
         "imported": report.imported,
         "skipped": report.skipped,
+        "duplicates": report.duplicates.len(),
         "seconds": (seconds * 1000.0).round() / 1000.0,
         "rows_per_second": rows_per_second.round(),
         "peak_rss_bytes": peak,

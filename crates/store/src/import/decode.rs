@@ -2,7 +2,9 @@
 //! UTF-8 byte stream for the CSV reader. Files are streamed, never loaded
 //! whole: only the first 64 KiB are read ahead to sniff.
 
-use std::io::{Cursor, Read};
+use std::collections::VecDeque;
+use std::io::{self, Cursor, Read};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::Context;
 use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
@@ -31,6 +33,8 @@ pub(super) struct Decoded<'a> {
     pub reader: Box<dyn Read + Send + 'a>,
     pub delimiter: u8,
     pub encoding: Encoding,
+    /// Where the lines of `reader`'s text start, for error line numbers.
+    pub lines: LineIndex,
 }
 
 /// Reads ahead, decides the encoding and delimiter, and returns a reader of
@@ -65,11 +69,93 @@ pub(super) fn open<'a, R: Read + Send + 'a>(input: R) -> Result<Decoded<'a>> {
                 .build(whole),
         ),
     };
+    let lines = LineIndex::default();
+    let reader = Box::new(Tracked {
+        inner: reader,
+        lines: lines.clone(),
+    });
     Ok(Decoded {
         reader,
         delimiter,
         encoding,
+        lines,
     })
+}
+
+/// Line numbers of CSV records, counted from the decoded text itself.
+///
+/// The csv crate's `Position::line` is the line where reading a record
+/// *began*: after a CRLF that is still the previous line, because the LF is
+/// consumed with the next record (BurntSushi/rust-csv#395), and it is taken
+/// before any blank lines the reader skips. So every record of a CRLF file
+/// (what Excel on Windows writes) was reported one line too early. This index
+/// remembers where the line breaks are in the text handed to the CSV reader
+/// and finds the line of a record's first byte from where its reading began.
+#[derive(Debug, Clone, Default)]
+pub(super) struct LineIndex(Arc<Mutex<Breaks>>);
+
+#[derive(Debug, Default)]
+struct Breaks {
+    /// Offset and byte of every CR and LF not yet behind a record asked about.
+    pending: VecDeque<(u64, u8)>,
+    /// Line breaks before the first pending one.
+    counted: u64,
+    /// Bytes passed to the CSV reader so far.
+    offset: u64,
+}
+
+impl Breaks {
+    fn pop_counting(&mut self) {
+        if let Some((at, byte)) = self.pending.pop_front() {
+            // CRLF is one break, counted at its LF; LF and a lone CR are one each.
+            let crlf = byte == b'\r' && self.pending.front() == Some(&(at + 1, b'\n'));
+            if !crlf {
+                self.counted += 1;
+            }
+        }
+    }
+}
+
+impl LineIndex {
+    /// The 1-based line of the first byte of the record whose reading began
+    /// at byte `start` (`csv::Position::byte`). Records must be asked about
+    /// in file order.
+    pub fn line_of_record(&self, start: u64) -> u64 {
+        let mut breaks = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        // Every break before `start` ended an earlier line.
+        while breaks.pending.front().is_some_and(|&(at, _)| at < start) {
+            breaks.pop_counting();
+        }
+        // The reader skips the line breaks a record starts with (the LF of a
+        // CRLF, blank lines); the record starts after them.
+        let mut at = start;
+        while breaks.pending.front().is_some_and(|&(o, _)| o == at) {
+            breaks.pop_counting();
+            at += 1;
+        }
+        breaks.counted + 1
+    }
+}
+
+/// Passes the decoded text through, noting where its line breaks are.
+struct Tracked<R> {
+    inner: R,
+    lines: LineIndex,
+}
+
+impl<R: Read> Read for Tracked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut breaks = self.lines.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let base = breaks.offset;
+        for (i, &byte) in buf[..n].iter().enumerate() {
+            if byte == b'\r' || byte == b'\n' {
+                breaks.pending.push_back((base + i as u64, byte));
+            }
+        }
+        breaks.offset += n as u64;
+        Ok(n)
+    }
 }
 
 fn sniff_encoding(prefix: &[u8]) -> Encoding {

@@ -118,6 +118,7 @@ pub async fn import_csv<R: Read + Send>(
         None => crate::settings::default_currency(store).await?,
     };
     let decoded = decode::open(input)?;
+    let lines = decoded.lines.clone();
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(decoded.delimiter)
         .flexible(true)
@@ -158,6 +159,15 @@ pub async fn import_csv<R: Read + Send>(
         dry_run: options.dry_run,
         ..ImportReport::default()
     };
-    writer::run(store, &mut reader, &parser, options, &mut report, progress).await?;
+    writer::run(
+        store,
+        &mut reader,
+        &lines,
+        &parser,
+        options,
+        &mut report,
+        progress,
+    )
+    .await?;
     Ok(report)
 }

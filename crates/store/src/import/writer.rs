@@ -11,10 +11,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::Read;
 
 use anyhow::Context;
-use herald_core::{Channel, ConsentAction, CustomFields, EmailStatus, Money, SmsStatus};
+use herald_core::{Channel, ConsentAction, Currency, CustomFields, EmailStatus, Money, SmsStatus};
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection};
 use uuid::Uuid;
 
+use super::decode::LineIndex;
 use super::row::{ParsedRow, RowConsent, RowParser};
 use super::{Duplicate, ImportOptions, ImportReport, Progress, RowError};
 use crate::{generation, now_millis, Result, Store};
@@ -93,6 +94,9 @@ struct Touch {
 
 struct Writer<'a> {
     options: &'a ImportOptions,
+    /// The option, else the workspace setting: what a new contact's revenue
+    /// is counted in when its row gives none.
+    default_currency: Currency,
     /// Tag ids by lower-cased name, for every tag in the workspace.
     tag_ids: HashMap<String, Uuid>,
     /// Every contact a good row has matched or created, in this import.
@@ -103,6 +107,7 @@ struct Writer<'a> {
 pub(super) async fn run<R: Read>(
     store: &Store,
     reader: &mut csv::Reader<R>,
+    lines: &LineIndex,
     parser: &RowParser<'_>,
     options: &ImportOptions,
     report: &mut ImportReport,
@@ -115,6 +120,7 @@ pub(super) async fn run<R: Read>(
         .context("loading tags")?;
     let mut writer = Writer {
         options,
+        default_currency: parser.default_currency,
         tag_ids: tag_rows
             .into_iter()
             .map(|(id, name)| (name.to_lowercase(), id))
@@ -147,7 +153,9 @@ pub(super) async fn run<R: Read>(
             }
         }
         rows_read += 1;
-        let (line, byte) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
+        let byte = record.position().map_or(0, csv::Position::byte);
+        // Not `Position::line`: see `LineIndex` for why it is wrong.
+        let line = lines.line_of_record(byte);
         bytes_read = byte;
         match parser.parse(&record, line) {
             Ok(Some(row)) => batch.push(row),
@@ -271,8 +279,7 @@ impl Writer<'_> {
                 }
             };
             let contact = loaded.get_mut(&id).expect("target was loaded or created");
-            let is_new = self.touched[&id].is_new;
-            self.merge(conn, contact, &row, is_new, &mut events).await?;
+            self.merge(conn, contact, &row, &mut events).await?;
             if let Some(e) = &contact.email {
                 by_email.insert(e.clone(), id);
             }
@@ -313,11 +320,7 @@ impl Writer<'_> {
 
     /// A new contact with nothing but its identity; [`merge`] fills it in.
     fn blank(&self, id: Uuid, row: &ParsedRow) -> Stored {
-        let currency = row
-            .revenue
-            .map(|m| m.currency())
-            .or(self.options.default_currency)
-            .unwrap_or_else(|| herald_core::Currency::parse("USD").expect("USD is a currency"));
+        let currency = row.revenue.map_or(self.default_currency, |m| m.currency());
         Stored {
             id,
             first_name: None,
@@ -352,7 +355,6 @@ impl Writer<'_> {
         conn: &mut SqliteConnection,
         c: &mut Stored,
         row: &ParsedRow,
-        is_new: bool,
         events: &mut Vec<PendingEvent>,
     ) -> Result<()> {
         fn set(slot: &mut Option<String>, value: &Option<String>) {
@@ -384,6 +386,17 @@ impl Writer<'_> {
             c.tags.insert(tag);
         }
 
+        // A grant the row records comes before its status: a row that says
+        // "consented on <date>, since unsubscribed" (Herald's own export of a
+        // contact who withdrew) keeps its consent fields, as the contact it
+        // was exported from did, and the ledger gets the grant and then the
+        // withdrawal.
+        if let Some(consent) = &row.email_consent {
+            self.record_consent(c, Channel::Email, consent, events);
+        }
+        if let Some(consent) = &row.sms_consent {
+            self.record_consent(c, Channel::Sms, consent, events);
+        }
         let source = |consent: Option<&RowConsent>| {
             consent
                 .and_then(|r| r.source.clone())
@@ -391,40 +404,33 @@ impl Writer<'_> {
         };
         if let Some(status) = row.email_status {
             let s = status.as_str();
-            if c.email_status != s && (is_new || !status.is_sendable()) {
+            // No exception for new contacts: one starts subscribed, so a
+            // subscribed row could only undo what an earlier row of this file
+            // withdrew (and leave the ledger saying otherwise).
+            if c.email_status != s && !status.is_sendable() {
                 c.email_status = s.to_owned();
-                if !status.is_sendable() {
-                    events.push(self.event(
-                        c.id,
-                        Channel::Email,
-                        ConsentAction::Withdrawn,
-                        s,
-                        source(None),
-                    ));
-                }
+                events.push(self.event(
+                    c.id,
+                    Channel::Email,
+                    ConsentAction::Withdrawn,
+                    s,
+                    source(None),
+                ));
             }
         }
         if let Some(status) = row.sms_status {
             let s = status.as_str();
             let sendable = status == SmsStatus::Subscribed;
-            if c.sms_status != s && (is_new || !sendable) {
+            if c.sms_status != s && !sendable {
                 c.sms_status = s.to_owned();
-                if !sendable {
-                    events.push(self.event(
-                        c.id,
-                        Channel::Sms,
-                        ConsentAction::Withdrawn,
-                        s,
-                        source(None),
-                    ));
-                }
+                events.push(self.event(
+                    c.id,
+                    Channel::Sms,
+                    ConsentAction::Withdrawn,
+                    s,
+                    source(None),
+                ));
             }
-        }
-        if let Some(consent) = &row.email_consent {
-            self.record_consent(c, Channel::Email, consent, events);
-        }
-        if let Some(consent) = &row.sms_consent {
-            self.record_consent(c, Channel::Sms, consent, events);
         }
         if let Some(src) = &self.options.consent_source {
             let grant = RowConsent {

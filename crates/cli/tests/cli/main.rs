@@ -1,0 +1,9 @@
+//! The `herald` binary, driven as a user would: real processes, real
+//! workspace files in temp dirs.
+
+mod helpers;
+
+mod bench;
+mod contacts;
+mod demo;
+mod errors;

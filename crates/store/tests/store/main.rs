@@ -1,0 +1,13 @@
+//! Integration tests for herald-store: every test opens a real SQLite file
+//! in a temporary folder. CSV fixtures live in `tests/fixtures/` (see
+//! `generate.py` there for the generated ones).
+
+mod helpers;
+
+mod consent;
+mod contacts;
+mod generation;
+mod import_corpus;
+mod import_semantics;
+mod migrations;
+mod round_trip;
