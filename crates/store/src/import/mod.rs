@@ -134,6 +134,16 @@ pub async fn import_csv<R: Read + Send>(
         .iter()
         .map(|h| String::from_utf8_lossy(h).trim().to_owned())
         .collect();
+    // Checked here, where the user's own spelling of the header is known.
+    if let Some((missing, _)) = options.mappings.iter().find(|(h, _)| {
+        let wanted = h.trim().to_lowercase();
+        !headers.iter().any(|header| header.to_lowercase() == wanted)
+    }) {
+        return Err(crate::StoreError::validation(
+            "map",
+            MappingError::UnknownHeader(missing.trim().to_owned()).to_string(),
+        ));
+    }
     let overrides: HashMap<String, String> = options
         .mappings
         .iter()

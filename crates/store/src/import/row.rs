@@ -187,10 +187,7 @@ impl RowParser<'_> {
                     Err(e) => fail(format!("invalid currency: {e}")),
                 },
                 Field::Tags => {
-                    for name in value.split(tags::SEPARATORS) {
-                        if name.trim().is_empty() {
-                            continue;
-                        }
+                    for name in split_tags(value) {
                         match tags::clean_name(name) {
                             Ok(name) => row.tags.push(name),
                             Err(e) => fail(format!("invalid tag: {e}")),
@@ -286,6 +283,20 @@ impl RowParser<'_> {
     }
 }
 
+/// Tag names in a cell: separated by `,` `;` `|`, or Google Contacts' ` ::: `.
+/// Google marks its built-in groups with `* ` ("* starred" becomes "starred")
+/// and puts every contact in "* myContacts", which says nothing and is
+/// dropped.
+fn split_tags(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split(":::")
+        .flat_map(|part| part.split(tags::SEPARATORS))
+        .map(|name| {
+            let name = name.trim();
+            name.strip_prefix("* ").map_or(name, str::trim_start)
+        })
+        .filter(|name| !name.is_empty() && *name != "myContacts")
+}
+
 fn bad_date(value: &str) -> String {
     format!("bad date \"{value}\": write it as YYYY-MM-DD, optionally with a time (YYYY-MM-DD HH:MM:SS or RFC 3339)")
 }
@@ -302,6 +313,13 @@ mod tests {
         assert_eq!(parse_instant("2024-03-05T00:00:00.000Z").unwrap(), day);
         assert!(parse_instant("05/03/2024").is_none());
         assert!(parse_instant("2024-02-30").is_none());
+    }
+
+    #[test]
+    fn tags_split_on_every_separator_including_googles() {
+        let names: Vec<&str> =
+            split_tags("* myContacts ::: Friends ::: * starred; vip|a,b").collect();
+        assert_eq!(names, ["Friends", "starred", "vip", "a", "b"]);
     }
 
     #[test]

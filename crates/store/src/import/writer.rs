@@ -92,18 +92,23 @@ struct Touch {
     changed: bool,
 }
 
-struct Writer<'a> {
-    options: &'a ImportOptions,
+struct Writer {
+    options: ImportOptions,
     /// The option, else the workspace setting: what a new contact's revenue
     /// is counted in when its row gives none.
     default_currency: Currency,
-    /// Tag ids by lower-cased name, for every tag in the workspace.
+    /// Tag ids by ASCII-lower-cased name, for every tag in the workspace.
     tag_ids: HashMap<String, Uuid>,
     /// Every contact a good row has matched or created, in this import.
     touched: HashMap<Uuid, Touch>,
     now: i64,
 }
 
+/// Parses on the caller's task while a spawned task writes: on a
+/// multi-threaded runtime the CPU-heavy parsing (phone numbers above all) of
+/// one batch overlaps SQLite's work on the previous one. On a single-threaded
+/// runtime the two simply take turns. Batches reach the writer in file order
+/// through a small bounded channel, so memory stays flat.
 pub(super) async fn run<R: Read>(
     store: &Store,
     reader: &mut csv::Reader<R>,
@@ -119,15 +124,27 @@ pub(super) async fn run<R: Read>(
         .await
         .context("loading tags")?;
     let mut writer = Writer {
-        options,
+        options: options.clone(),
         default_currency: parser.default_currency,
         tag_ids: tag_rows
             .into_iter()
-            .map(|(id, name)| (name.to_lowercase(), id))
+            .map(|(id, name)| (name.to_ascii_lowercase(), id))
             .collect(),
         touched: HashMap::new(),
         now: now_millis(),
     };
+    let (batches, mut incoming) = tokio::sync::mpsc::channel::<Vec<ParsedRow>>(2);
+    let writing = tokio::spawn(async move {
+        let mut found = ImportReport::default();
+        while let Some(mut batch) = incoming.recv().await {
+            writer.apply(&mut tx, &mut batch, &mut found).await?;
+        }
+        Ok::<_, crate::StoreError>((tx, writer, found))
+    });
+    // Aborts the writer (dropping, so rolling back, its transaction) if
+    // parsing fails or this future is dropped part-way.
+    let writing = AbortOnDrop(Some(writing));
+
     let mut record = csv::ByteRecord::new();
     let mut batch = Vec::with_capacity(BATCH_ROWS);
     let mut rows_read = 0_u64;
@@ -166,13 +183,30 @@ pub(super) async fn run<R: Read>(
             }
         }
         if batch.len() >= BATCH_ROWS {
-            writer.apply(&mut tx, &mut batch, report).await?;
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+            if batches.send(full).await.is_err() {
+                // The writer stopped: its error is collected below.
+                break;
+            }
             progress(bytes_read, rows_read);
         }
     }
-    writer.apply(&mut tx, &mut batch, report).await?;
+    if !batch.is_empty() {
+        // A send error means the writer failed; its error is collected below.
+        let _ = batches.send(batch).await;
+    }
+    drop(batches);
+    let (mut tx, writer, found) = writing.join().await?;
     progress(bytes_read, rows_read);
 
+    report.skipped += found.skipped;
+    report.errors.extend(found.errors);
+    // Parse errors and the writer's (phone conflicts) arrive separately;
+    // readers expect them in file order. The sort is stable, so the several
+    // errors of one row keep their column order.
+    report.errors.sort_by_key(|e| e.line);
+    report.duplicates = found.duplicates;
+    report.duplicates.sort_by_key(|d| d.line);
     for touch in writer.touched.values() {
         match (touch.is_new, touch.changed) {
             (true, _) => report.imported += 1,
@@ -180,7 +214,6 @@ pub(super) async fn run<R: Read>(
             (false, false) => report.unchanged += 1,
         }
     }
-    report.duplicates.sort_by_key(|d| d.line);
     if options.dry_run {
         tx.rollback().await.context("rolling back a dry run")?;
     } else {
@@ -192,7 +225,32 @@ pub(super) async fn run<R: Read>(
     Ok(())
 }
 
-impl Writer<'_> {
+type WriterResult = Result<(sqlx::Transaction<'static, Sqlite>, Writer, ImportReport)>;
+
+/// The writer task, aborted if it is dropped before being joined.
+struct AbortOnDrop(Option<tokio::task::JoinHandle<WriterResult>>);
+
+impl AbortOnDrop {
+    async fn join(mut self) -> WriterResult {
+        let handle = self.0.take().expect("joined once");
+        match handle.await {
+            Ok(result) => result,
+            Err(e) => Err(anyhow::Error::new(e)
+                .context("the import writer stopped")
+                .into()),
+        }
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(handle) = self.0.take() {
+            handle.abort();
+        }
+    }
+}
+
+impl Writer {
     async fn apply(
         &mut self,
         conn: &mut SqliteConnection,
@@ -516,7 +574,9 @@ impl Writer<'_> {
 
     /// The tag's id, creating the tag on first use.
     async fn tag_id(&mut self, conn: &mut SqliteConnection, name: &str) -> Result<Uuid> {
-        let key = name.to_lowercase();
+        // ASCII-only folding, as SQLite's NOCASE on tags.name does: "VIP"
+        // and "vip" are one tag everywhere, "Ärger" and "ärger" are two.
+        let key = name.to_ascii_lowercase();
         if let Some(id) = self.tag_ids.get(&key) {
             return Ok(*id);
         }

@@ -372,18 +372,16 @@ async fn a_google_contacts_export_imports_given_and_family_names_and_group_membe
             ("nickname", text("Charlie"))
         ])
     );
-    // Google's own " ::: " separator is not one the importer splits on: the
-    // whole cell becomes one tag.
+    // Google's " ::: " separates groups; its built-in "* myContacts" is dropped.
     let mary = by_phone(&store, "+44 20 7946 0456").await;
     assert_eq!(mary.email, None);
     assert_eq!(mary.city.as_deref(), Some("Jedburgh"));
-    assert_eq!(mary.tags, strings(&["* myContacts ::: Friends"]));
+    assert_eq!(mary.tags, strings(&["Friends"]));
     assert_eq!(
         tag_counts(&store).await,
         vec![
-            ("* myContacts ::: Friends".to_owned(), 1),
             ("Engineers".to_owned(), 1),
-            ("Friends".to_owned(), 2),
+            ("Friends".to_owned(), 3),
             ("Mathematicians".to_owned(), 1),
         ]
     );
@@ -744,7 +742,7 @@ async fn assert_refused_mapping(mappings: &[(&str, &str)], expected_message: &st
 async fn a_mapping_for_a_missing_header_is_refused_and_nothing_is_written() {
     assert_refused_mapping(
         &[("Work Address", "email"), ("Fax", "phone")],
-        "--map names the column \"fax\", which the file does not have",
+        "--map names the column \"Fax\", which the file does not have",
     )
     .await;
 }
