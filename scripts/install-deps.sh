@@ -5,9 +5,18 @@
 # it says what to install.
 set -euo pipefail
 
-# System packages by purpose. Later issues add the desktop (WebKitGTK) and
-# test-service packages here.
-APT_PACKAGES=(build-essential pkg-config ca-certificates curl python3)
+# System packages by purpose.
+APT_PACKAGES=(
+  # Rust builds and this script
+  build-essential pkg-config ca-certificates curl python3 file
+  # the desktop app (Tauri 2 on WebKitGTK 4.1) and its .deb/.rpm bundles
+  libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev
+  libssl-dev libxdo-dev libdbus-1-dev
+  # running and driving the app headless (tests, screenshots)
+  xvfb xauth webkit2gtk-driver dbus-x11 imagemagick
+  # keychain and notifications without a desktop session (tests)
+  gnome-keyring libsecret-tools dunst libnotify-bin
+)
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -28,6 +37,31 @@ install_apt() {
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
   fi
+}
+
+# The UI needs Node.js 20.19 or newer (Vite 8). Installed from the system's
+# packages when they are new enough; otherwise the script says what to do.
+NODE_MIN_MAJOR=20
+
+node_major() { node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/'; }
+
+ensure_node() {
+  local major
+  major=$(node_major || true)
+  if [ -n "$major" ] && [ "$major" -ge "$NODE_MIN_MAJOR" ] && command -v npm >/dev/null 2>&1; then
+    return
+  fi
+  if command -v apt-cache >/dev/null 2>&1; then
+    local candidate
+    candidate=$(apt-cache policy nodejs 2>/dev/null | sed -nE 's/^ *Candidate: ([0-9]+).*/\1/p')
+    if [ -n "$candidate" ] && [ "$candidate" -ge "$NODE_MIN_MAJOR" ]; then
+      log "installing Node.js and npm"
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
+      return
+    fi
+  fi
+  log "Node.js $NODE_MIN_MAJOR.19 or newer and npm are needed for the UI: install them from https://nodejs.org (or NodeSource), then run make again"
+  exit 1
 }
 
 install_rust() {
@@ -71,3 +105,4 @@ case "$(uname -s)" in
 esac
 install_rust
 ensure_rust_components
+ensure_node

@@ -13,7 +13,6 @@
 
 mod cli;
 mod commands;
-mod demo;
 mod output;
 mod paths;
 

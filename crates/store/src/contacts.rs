@@ -1,5 +1,12 @@
 //! The `contacts` table: create, read, update, list, and subscription status
-//! changes (each of which appends to the consent ledger).
+//! changes (each of which appends to the consent ledger). Editing lives in
+//! `update`, the contact table's filtered, sorted pages in `page`.
+
+mod page;
+mod update;
+
+pub use page::{page, Direction, Page, PageQuery, SortField};
+pub use update::{update, ContactPatch};
 
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, Utc};

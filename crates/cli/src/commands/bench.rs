@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::print_json;
 use crate::cli::{BenchCommand, BenchImportArgs};
-use crate::demo;
+use herald_demo as demo;
 
 pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
     match command {

@@ -9,6 +9,7 @@
 
 mod columns;
 mod decode;
+mod preview;
 mod row;
 mod writer;
 
@@ -20,6 +21,7 @@ use serde::Serialize;
 
 pub use columns::{Field, MappingError};
 pub use decode::Encoding;
+pub use preview::{preview, Preview};
 pub use row::parse_instant;
 
 use crate::{Result, Store};

@@ -5,6 +5,8 @@
 mod helpers;
 
 mod consent;
+mod contact_page;
+mod contact_update;
 mod contacts;
 mod generation;
 mod import_corpus;

@@ -47,7 +47,7 @@ async fn a_new_workspace_has_every_table() {
         .fetch_all(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, vec![1]);
+    assert_eq!(applied, vec![1, 2]);
 }
 
 #[tokio::test]
@@ -117,7 +117,7 @@ async fn reopening_an_existing_workspace_keeps_its_data() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, 1);
+    assert_eq!(applied, 2);
     store.close().await;
 }
 

@@ -1,5 +1,4 @@
-//! Realistic, deterministic demo data: the same seed (and day) gives the same
-//! contacts, with tags, interactions, projects, revenue, countries and custom
+//! The generator. The same seed (and day) gives the same contacts, with tags, interactions, projects, revenue, countries and custom
 //! fields. Dates are placed relative to today's date (UTC midnight) so that
 //! "in the last 30 days" always finds someone.
 

@@ -1,0 +1,34 @@
+//! Generates the Tauri context: the app's command permissions (one
+//! `allow-<command>` per command below) and the capabilities that grant them.
+
+/// Every command the app registers in `invoke_handler`. A command missing
+/// here has no permission, so no window could call it.
+const COMMANDS: &[&str] = &[
+    "workspace_info",
+    "workspace_load_demo",
+    "contacts_list",
+    "contacts_get",
+    "contacts_create",
+    "contacts_update",
+    "contacts_check_field",
+    "contacts_edit_tags",
+    "contacts_set_status",
+    "tags_list",
+    "interactions_add",
+    "projects_add",
+    "project_statuses_list",
+    "import_upload",
+    "import_preview",
+    "import_run",
+    "import_discard",
+];
+
+fn main() {
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("generating the Tauri context");
+}

@@ -1,0 +1,10 @@
+//! The Tauri commands, one module per area, as docs/ipc.md lists them. Each
+//! is a thin adapter: parse the input with herald-core, call herald-store,
+//! map the error. No SQL here.
+
+pub mod contacts;
+pub mod import;
+pub mod interactions;
+pub mod projects;
+pub mod tags;
+pub mod workspace;

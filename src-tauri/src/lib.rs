@@ -1,0 +1,95 @@
+//! Herald's desktop app: a thin Tauri shell over `herald-store`.
+//!
+//! This file only wires things together: plugins, the shared state, and the
+//! command list. Commands live in `commands/` (one module per area, listed in
+//! docs/ipc.md), the types they exchange in `dto` (generated into
+//! `ui/src/bindings/` by `bindings`), their one error type in `error`.
+//!
+//! ```text
+//! herald-desktop                      # the workspace in the OS app-data folder
+//! herald-desktop --db demo.sqlite3    # or HERALD_DB=demo.sqlite3
+//! ```
+
+#[cfg(test)]
+mod bindings;
+mod blocking;
+mod commands;
+mod dto;
+mod error;
+#[cfg(test)]
+mod ipc_tests;
+mod parse;
+mod state;
+mod uploads;
+
+use tauri::ipc::Invoke;
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::state::AppState;
+
+/// Runs the app until its window closes.
+pub fn run() {
+    init_logging();
+    let db = state::workspace_from_args(std::env::args_os(), std::env::var_os("HERALD_DB"));
+    let app = tauri::Builder::default()
+        // First, so a second launch hands over before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            focus_main_window(app);
+        }))
+        .setup(move |app| {
+            let state = tauri::async_runtime::block_on(AppState::open(app.handle(), db))?;
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(invoke_handler())
+        .run(tauri::generate_context!());
+    if let Err(err) = app {
+        tracing::error!("Herald stopped: {err:#}");
+        eprintln!("error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+/// Every command, as listed in `build.rs` and granted in
+/// `src-tauri/capabilities/default.json`.
+fn invoke_handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        commands::workspace::workspace_info,
+        commands::workspace::workspace_load_demo,
+        commands::contacts::contacts_list,
+        commands::contacts::contacts_get,
+        commands::contacts::contacts_create,
+        commands::contacts::contacts_update,
+        commands::contacts::contacts_check_field,
+        commands::contacts::contacts_edit_tags,
+        commands::contacts::contacts_set_status,
+        commands::tags::tags_list,
+        commands::interactions::interactions_add,
+        commands::projects::projects_add,
+        commands::projects::project_statuses_list,
+        commands::import::import_upload,
+        commands::import::import_preview,
+        commands::import::import_run,
+        commands::import::import_discard,
+    ]
+}
+
+/// A second launch brings the running app's window to the front instead of
+/// opening the same workspace twice.
+fn focus_main_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// Logs to stderr; `HERALD_LOG` filters (e.g. `HERALD_LOG=debug`).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HERALD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,herald_desktop=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

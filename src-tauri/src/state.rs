@@ -1,0 +1,103 @@
+//! What every command shares: the open workspace and the upload folder.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use herald_store::Store;
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::uploads::Uploads;
+
+/// The workspace file's name inside the app-data folder. The CLI's default
+/// is the same file, so both see the same data.
+pub const WORKSPACE_FILE: &str = "workspace.sqlite3";
+
+/// Shared by all commands through `tauri::State`. The store is a connection
+/// pool (cheap to clone, safe to share); uploads guard themselves.
+#[derive(Debug)]
+pub struct AppState {
+    pub store: Store,
+    /// The workspace file, as shown to the user.
+    pub workspace: PathBuf,
+    pub uploads: Uploads,
+}
+
+impl AppState {
+    /// Opens (creating if needed) the workspace and the upload folder.
+    pub async fn open<R: Runtime>(app: &AppHandle<R>, db: Option<PathBuf>) -> anyhow::Result<Self> {
+        let workspace = match db {
+            Some(path) => path,
+            None => app
+                .path()
+                .app_data_dir()
+                .context("finding this system's app-data folder; pass --db PATH or set HERALD_DB")?
+                .join(WORKSPACE_FILE),
+        };
+        let uploads_dir = app
+            .path()
+            .app_cache_dir()
+            .context("finding this system's cache folder")?
+            .join("imports");
+        let store = Store::open(&workspace).await?;
+        tracing::info!(workspace = %workspace.display(), "workspace open");
+        Ok(AppState {
+            store,
+            workspace,
+            uploads: Uploads::new(uploads_dir)?,
+        })
+    }
+}
+
+/// The workspace the command line asks for: `--db PATH` (or `--db=PATH`),
+/// else `HERALD_DB`, else `None` for the app-data default.
+pub fn workspace_from_args(
+    args: impl IntoIterator<Item = OsString>,
+    env: Option<OsString>,
+) -> Option<PathBuf> {
+    let mut args = args.into_iter().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--db" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(path) = arg.to_str().and_then(|a| a.strip_prefix("--db=")) {
+            return Some(PathBuf::from(path));
+        }
+    }
+    env.filter(|v| !v.is_empty()).map(PathBuf::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<OsString> {
+        list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn db_argument_wins_over_the_environment() {
+        let env = Some(OsString::from("/env.sqlite3"));
+        assert_eq!(
+            workspace_from_args(args(&["herald-desktop", "--db", "/a.sqlite3"]), env.clone()),
+            Some(PathBuf::from("/a.sqlite3"))
+        );
+        assert_eq!(
+            workspace_from_args(args(&["herald-desktop", "--db=/b.sqlite3"]), env.clone()),
+            Some(PathBuf::from("/b.sqlite3"))
+        );
+        assert_eq!(
+            workspace_from_args(args(&["herald-desktop"]), env),
+            Some(PathBuf::from("/env.sqlite3"))
+        );
+    }
+
+    #[test]
+    fn without_either_the_default_is_used() {
+        assert_eq!(workspace_from_args(args(&["herald-desktop"]), None), None);
+        assert_eq!(
+            workspace_from_args(args(&["herald-desktop"]), Some(OsString::new())),
+            None
+        );
+    }
+}

@@ -1,0 +1,225 @@
+//! Starting the app for one test and talking to it.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Map};
+
+/// How long to wait for the UI to reach a state before failing.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// One running app on its own workspace.
+pub struct App {
+    pub client: Client,
+    pub dir: tempfile::TempDir,
+    name: String,
+}
+
+fn env_path(name: &str) -> PathBuf {
+    PathBuf::from(std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run the end-to-end suite with scripts/e2e.sh")
+    }))
+}
+
+impl App {
+    /// Launches the app on a new, empty workspace.
+    pub async fn launch(test_name: &str) -> App {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("workspace.sqlite3");
+        let application = env_path("HERALD_E2E_APP");
+        let driver =
+            std::env::var("HERALD_E2E_DRIVER").unwrap_or_else(|_| "http://127.0.0.1:4444".into());
+        let mut caps = Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert(
+            "tauri:options".into(),
+            json!({
+                "application": application.to_string_lossy(),
+                "args": ["--db", db.to_string_lossy()],
+            }),
+        );
+        // WebKitWebDriver can take a moment to come up: retry the session.
+        let started = Instant::now();
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&driver)
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if started.elapsed() < PATIENCE => {
+                    eprintln!("waiting for the WebDriver session: {e}");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => panic!("no WebDriver session after {PATIENCE:?}: {e}"),
+            }
+        };
+        App {
+            client,
+            dir,
+            name: test_name.to_owned(),
+        }
+    }
+
+    /// Runs a test body against a freshly launched app, and always ends the
+    /// WebDriver session afterwards (the driver serves one session at a
+    /// time, so a session left open by a failed test would fail the next).
+    pub async fn with<F, Fut>(test_name: &str, body: F)
+    where
+        F: FnOnce(Arc<App>) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let app = Arc::new(App::launch(test_name).await);
+        let outcome = tokio::spawn(body(app.clone())).await;
+        if outcome.is_err() {
+            app.screenshot("failed").await;
+        }
+        app.client.clone().close().await.ok();
+        if let Err(failure) = outcome {
+            if failure.is_panic() {
+                std::panic::resume_unwind(failure.into_panic());
+            }
+            panic!("test body did not finish: {failure}");
+        }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("workspace.sqlite3")
+    }
+
+    /// Waits for an element with this `data-testid`.
+    pub async fn find(&self, test_id: &str) -> Element {
+        let selector = format!("[data-testid=\"{test_id}\"]");
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(&selector))
+            .await
+            .unwrap_or_else(|e| {
+                panic!("no element [data-testid={test_id}] within {PATIENCE:?}: {e}")
+            })
+    }
+
+    /// Every element with this `data-testid`, now. React may replace the
+    /// nodes while they are being collected (a table re-rendering): that
+    /// is retried rather than reported.
+    pub async fn all(&self, test_id: &str) -> Vec<Element> {
+        let selector = format!("[data-testid=\"{test_id}\"]");
+        let mut attempts = 0;
+        loop {
+            match self.client.find_all(Locator::Css(&selector)).await {
+                Ok(found) => return found,
+                Err(e) if attempts < 20 => {
+                    attempts += 1;
+                    eprintln!("retrying [data-testid={test_id}]: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("finding [data-testid={test_id}]: {e}"),
+            }
+        }
+    }
+
+    /// Waits until `check` holds, polling; panics with `what` otherwise.
+    pub async fn until<F, Fut>(&self, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let started = Instant::now();
+        while started.elapsed() < PATIENCE {
+            if check().await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        self.screenshot("timeout").await;
+        panic!("timed out waiting for: {what}");
+    }
+
+    pub async fn click(&self, test_id: &str) {
+        self.find(test_id)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("clicking {test_id}: {e}"));
+    }
+
+    /// Replaces the text of an input. WebDriver's clear does not reach
+    /// React's state for controlled inputs, so the text is selected and
+    /// typed over, as a person would.
+    pub async fn type_into(&self, test_id: &str, text: &str) {
+        let el = self.find(test_id).await;
+        el.click()
+            .await
+            .unwrap_or_else(|e| panic!("focusing {test_id}: {e}"));
+        let select_all = format!("{}a", char::from(fantoccini::key::Key::Control));
+        el.send_keys(&select_all)
+            .await
+            .unwrap_or_else(|e| panic!("selecting {test_id}: {e}"));
+        el.send_keys(&char::from(fantoccini::key::Key::Backspace).to_string())
+            .await
+            .unwrap_or_else(|e| panic!("emptying {test_id}: {e}"));
+        el.send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("typing into {test_id}: {e}"));
+        let value = el.prop("value").await.ok().flatten().unwrap_or_default();
+        assert_eq!(
+            value, text,
+            "[data-testid={test_id}] holds {value:?} after typing"
+        );
+    }
+
+    pub async fn text(&self, test_id: &str) -> String {
+        self.find(test_id).await.text().await.expect("text")
+    }
+
+    /// Waits for the element to show some text, and returns it.
+    pub async fn nonempty_text(&self, test_id: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let text = self.text(test_id).await;
+            if !text.trim().is_empty() {
+                return text;
+            }
+            if started.elapsed() > PATIENCE {
+                self.screenshot("timeout").await;
+                panic!("[data-testid={test_id}] stayed empty for {PATIENCE:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Saves a PNG of the window under `<screenshot dir>/<test>-<label>.png`.
+    pub async fn screenshot(&self, label: &str) {
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        // Let WebKit paint what the DOM already shows: a screenshot taken at
+        // once can show the previous frame.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        match self.client.screenshot().await {
+            Ok(png) => {
+                let path = dir.join(format!("{}-{label}.png", self.name));
+                std::fs::write(&path, png).expect("writing a screenshot");
+            }
+            Err(e) => eprintln!("screenshot {label} failed: {e}"),
+        }
+    }
+}
+
+pub fn screenshot_dir() -> PathBuf {
+    std::env::var("HERALD_E2E_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots"))
+}
+
+/// Opens the workspace the app wrote, for checking what was stored.
+pub async fn open_store(db: &Path) -> herald_store::Store {
+    herald_store::Store::open(db)
+        .await
+        .expect("opening the app's workspace")
+}

@@ -1,0 +1,9 @@
+//! Herald end to end: the real app, built with its real UI, driven over
+//! WebDriver on a fresh workspace per test. Run by `scripts/e2e.sh`, which
+//! provides Xvfb, a D-Bus session with an unlocked keyring, and tauri-driver.
+
+mod harness;
+
+mod contacts;
+mod import;
+mod onboarding;

@@ -1,0 +1,56 @@
+// Dev-only: the app in a plain browser, against the in-memory fake backend,
+// for looking at screens outside Tauri (`npm run dev`, then open
+// /dev/preview.html#/contacts). Never part of the production build.
+//
+// Query parameters (before the #):
+//   empty=1            start with an empty workspace (onboarding)
+//   contacts=N         how many demo contacts (default 500)
+//   scheme=dark|light  force a colour scheme
+//   latency=MS         delay every command (default 120)
+//   import=mapping|review|done   drive the import wizard to that step
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { App } from "../src/App";
+import { useImportStore } from "../src/stores/import";
+import { FakeBackend, seedDemo } from "../test/fakeBackend";
+
+const params = new URLSearchParams(location.search);
+const fake = new FakeBackend({ latencyMs: Number(params.get("latency") ?? 120) }).install();
+if (!params.has("empty")) seedDemo(fake, Number(params.get("contacts") ?? 500));
+(window as unknown as { fake: FakeBackend }).fake = fake;
+
+const scheme = params.get("scheme");
+if (scheme) localStorage.setItem("mantine-color-scheme-value", scheme);
+else localStorage.removeItem("mantine-color-scheme-value");
+
+const SAMPLE_CSV = [
+  "Email Address,First Name,Last Name,Company,Phone Number,Country,Favourite Colour",
+  "ada@example.com,Ada,Lovelace,Analytical Engines,+44 20 7946 0958,United Kingdom,green",
+  "grace@example.com,Grace,Hopper,US Navy,+1 415 555 2671,US,blue",
+  "not-an-email,Alan,Turing,Bletchley Park,,GB,red",
+  "linus@example.com,Linus,Torvalds,Linux Foundation,12345,Finland,orange",
+  "ada@example.com,Ada,King,Analytical Engines,,GB,green",
+  "margaret@example.com,Margaret,Hamilton,MIT,+1 617 555 0100,US,purple",
+  ",Katherine,Johnson,NASA,,US,yellow",
+  "tim@example.com,Tim,Berners-Lee,W3C,+44 20 7946 0001,GB,teal",
+].join("\n");
+
+async function driveImport(target: string) {
+  const s = useImportStore.getState;
+  location.hash = "#/import";
+  await new Promise((r) => setTimeout(r, 600));
+  await s().uploadFile(new File([SAMPLE_CSV], "spring-event-leads.csv", { type: "text/csv" }));
+  if (target === "mapping") return;
+  await s().check();
+  if (target === "review") return;
+  await s().run();
+}
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
+
+const importTarget = params.get("import");
+if (importTarget) setTimeout(() => void driveImport(importTarget), 300);

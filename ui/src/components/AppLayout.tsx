@@ -1,0 +1,127 @@
+import { AppShell, Badge, Burger, Center, Divider, Group, Loader, NavLink, Stack, Text, Tooltip } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { IconDatabase, IconFileImport, IconLayoutDashboard, IconSettings, IconUsers } from "@tabler/icons-react";
+import { useEffect, type ReactNode } from "react";
+import { NavLink as RouterNavLink, Outlet, useLocation } from "react-router";
+import { formatCount } from "../lib/format";
+import { useWorkspaceStore } from "../stores/workspace";
+import classes from "./AppLayout.module.css";
+import { ErrorState } from "./ErrorState";
+import { LogoMark } from "./Logo";
+
+type NavItem = { to: string; label: string; icon: ReactNode; end?: boolean; badge?: ReactNode };
+
+function NavItemLink({ item, onNavigate }: { item: NavItem; onNavigate: () => void }) {
+  const location = useLocation();
+  const active = item.end ? location.pathname === item.to : location.pathname.startsWith(item.to);
+  return (
+    <NavLink
+      component={RouterNavLink}
+      to={item.to}
+      label={item.label}
+      leftSection={item.icon}
+      rightSection={item.badge}
+      active={active}
+      onClick={onNavigate}
+      className={classes.navLink}
+      data-testid={`nav-${item.label.toLowerCase().replace(/\s+/g, "-")}`}
+    />
+  );
+}
+
+export function AppLayout() {
+  const [opened, { toggle, close }] = useDisclosure();
+  const info = useWorkspaceStore((s) => s.info);
+  const status = useWorkspaceStore((s) => s.status);
+  const error = useWorkspaceStore((s) => s.error);
+  const load = useWorkspaceStore((s) => s.load);
+
+  useEffect(() => {
+    if (useWorkspaceStore.getState().status === "idle") void load();
+  }, [load]);
+
+  const primary: NavItem[] = [
+    { to: "/", label: "Dashboard", icon: <IconLayoutDashboard size={18} stroke={1.7} />, end: true },
+    {
+      to: "/contacts",
+      label: "Contacts",
+      icon: <IconUsers size={18} stroke={1.7} />,
+      badge: info && info.contacts > 0 ? (
+        <Badge size="sm" variant="default" radius="xl" className="tabular">
+          {formatCount(info.contacts)}
+        </Badge>
+      ) : undefined,
+    },
+  ];
+  const secondary: NavItem[] = [
+    { to: "/import", label: "Import CSV", icon: <IconFileImport size={18} stroke={1.7} /> },
+    { to: "/settings", label: "Settings", icon: <IconSettings size={18} stroke={1.7} /> },
+  ];
+
+  let content: ReactNode;
+  if (status === "error") {
+    content = (
+      <Center h="70vh">
+        <ErrorState title="Herald could not open your workspace" message={error ?? ""} onRetry={() => void load()} />
+      </Center>
+    );
+  } else if (!info) {
+    content = (
+      <Center h="70vh">
+        <Loader type="dots" aria-label="Opening your workspace" />
+      </Center>
+    );
+  } else {
+    content = <Outlet />;
+  }
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened } }}
+      padding={0}
+    >
+      <AppShell.Header>
+        <div className={classes.header}>
+          <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+          <div className={classes.brand}>
+            <LogoMark />
+            <span className={classes.wordmark}>Herald</span>
+          </div>
+          {info && (
+            <Group gap="xs" className={classes.workspace} wrap="nowrap" visibleFrom="xs">
+              <Divider orientation="vertical" h={20} style={{ alignSelf: "center" }} />
+              <Tooltip label={info.path} multiline maw={420} style={{ wordBreak: "break-all" }}>
+                <Group gap={6} wrap="nowrap">
+                  <IconDatabase size={16} stroke={1.6} color="var(--mantine-color-dimmed)" />
+                  <Text fw={600} size="sm" truncate data-testid="workspace-name">
+                    {info.name}
+                  </Text>
+                </Group>
+              </Tooltip>
+            </Group>
+          )}
+        </div>
+      </AppShell.Header>
+
+      <AppShell.Navbar className={classes.navbar}>
+        <AppShell.Section grow>
+          <Stack gap={0}>
+            {primary.map((item) => (
+              <NavItemLink key={item.to} item={item} onNavigate={close} />
+            ))}
+          </Stack>
+        </AppShell.Section>
+        <AppShell.Section>
+          <Stack gap={0}>
+            {secondary.map((item) => (
+              <NavItemLink key={item.to} item={item} onNavigate={close} />
+            ))}
+          </Stack>
+        </AppShell.Section>
+      </AppShell.Navbar>
+
+      <AppShell.Main className={classes.main}>{content}</AppShell.Main>
+    </AppShell>
+  );
+}

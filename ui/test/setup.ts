@@ -1,0 +1,53 @@
+import "@testing-library/jest-dom/vitest";
+import { notifications } from "@mantine/notifications";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { cleanup } from "@testing-library/react";
+import { afterEach, beforeEach, vi } from "vitest";
+import { resetContactsStore } from "../src/stores/contacts";
+import { resetImportStore } from "../src/stores/import";
+import { resetWorkspaceStore } from "../src/stores/workspace";
+
+// jsdom lacks what Mantine and the virtualiser measure the page with.
+Object.defineProperty(window, "matchMedia", {
+  writable: true,
+  value: (query: string) => ({
+    matches: false,
+    media: query,
+    onchange: null,
+    addListener: vi.fn(),
+    removeListener: vi.fn(),
+    addEventListener: vi.fn(),
+    removeEventListener: vi.fn(),
+    dispatchEvent: vi.fn(),
+  }),
+});
+class ResizeObserverStub {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+}
+window.ResizeObserver = ResizeObserverStub as unknown as typeof ResizeObserver;
+Element.prototype.scrollIntoView = () => {};
+Object.defineProperty(document, "fonts", {
+  configurable: true,
+  value: { addEventListener: () => {}, removeEventListener: () => {}, ready: Promise.resolve() },
+});
+window.HTMLElement.prototype.scrollTo = () => {};
+// The contacts table's scroll box reports a 1280×800 viewport, so the
+// virtualiser renders the rows that would be on screen.
+Object.defineProperty(HTMLElement.prototype, "clientHeight", { configurable: true, get: () => 800 });
+Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 1280 });
+
+beforeEach(() => {
+  localStorage.clear();
+  resetContactsStore();
+  resetWorkspaceStore();
+  resetImportStore();
+});
+
+afterEach(() => {
+  cleanup();
+  notifications.clean();
+  clearMocks();
+  vi.useRealTimers();
+});
