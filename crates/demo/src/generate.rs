@@ -329,6 +329,9 @@ impl DemoContact {
 /// and lets the importer do the validating.
 pub fn generate(seed: u64, n: u32, validate_phones: bool) -> impl Iterator<Item = DemoContact> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // Random numbers collide now and then; a demo never gives two people one
+    // phone (the importer would rightly refuse the second).
+    let mut phones_used = std::collections::HashSet::new();
     let today = Utc::now().date_naive().and_time(NaiveTime::MIN).and_utc();
     let anchor = today.timestamp_millis();
     let total_weight: u32 = PLACES.iter().map(|p| p.weight).sum();
@@ -376,7 +379,8 @@ pub fn generate(seed: u64, n: u32, validate_phones: bool) -> impl Iterator<Item 
                 }
                 number
             })
-            .filter(|p| !validate_phones || PhoneNumber::parse(p, None).is_ok());
+            .filter(|p| !validate_phones || PhoneNumber::parse(p, None).is_ok())
+            .filter(|p| !validate_phones || phones_used.insert(p.clone()));
         // Every contact needs an email or a phone: fall back to an email.
         let email = if email.is_none() && phone.is_none() {
             Some(format!("contact.{i}@example.org"))

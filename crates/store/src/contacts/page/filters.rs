@@ -70,11 +70,15 @@ impl Filters {
             .push_bind(tag.clone())
             .push(")");
         }
+        // A channel's status only means something for contacts reachable on
+        // it: a contact without a phone is not "subscribed to SMS".
         if let Some(status) = self.email_status {
-            q.push(" AND email_status = ").push_bind(status);
+            q.push(" AND email IS NOT NULL AND email_status = ")
+                .push_bind(status);
         }
         if let Some(status) = self.sms_status {
-            q.push(" AND sms_status = ").push_bind(status);
+            q.push(" AND phone IS NOT NULL AND sms_status = ")
+                .push_bind(status);
         }
     }
 }
