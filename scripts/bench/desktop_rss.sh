@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Idle memory of the desktop app on a given workspace: starts the app under
+# Xvfb in its own D-Bus session (HOME and XDG folders in a temp dir), waits,
+# and sums VmRSS of the app and its WebKit processes.
+#
+#   scripts/bench/desktop_rss.sh APP_BINARY WORKSPACE.sqlite3 [SECONDS]
+set -euo pipefail
+app=$1 db=$2 wait=${3:-25}
+sandbox=$(mktemp -d -t herald-rss.XXXXXX)
+trap 'kill $xvfb 2>/dev/null || true; rm -rf "$sandbox"' EXIT
+display=120
+while [ -e "/tmp/.X${display}-lock" ]; do display=$((display + 1)); done
+Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+sleep 1
+mkdir -p "$sandbox"/{home,config,data,cache,runtime}
+chmod 700 "$sandbox/runtime"
+DISPLAY=":$display" HOME="$sandbox/home" XDG_CONFIG_HOME="$sandbox/config" XDG_DATA_HOME="$sandbox/data" \
+XDG_CACHE_HOME="$sandbox/cache" XDG_RUNTIME_DIR="$sandbox/runtime" \
+dbus-run-session -- bash -c '
+  "$0" --db "$1" >/dev/null 2>&1 &
+  app=$!
+  sleep "$2"
+  total=0
+  for pid in $app $(pgrep -x WebKitWebProces || true) $(pgrep -x WebKitNetworkPr || true); do
+    kb=$(awk "/VmRSS/{print \$2}" /proc/$pid/status 2>/dev/null || echo 0)
+    printf "%-18s %8d kB\n" "$(cat /proc/$pid/comm 2>/dev/null)" "$kb"
+    total=$((total + kb))
+  done
+  printf "%-18s %8d kB\n" total "$total"
+  kill $app
+' "$app" "$db" "$wait" 2>/dev/null
