@@ -55,6 +55,25 @@ type ContactsState = {
 
 const EMPTY_FILTERS: ContactFilters = { search: "", tag: null, emailStatus: null, smsStatus: null };
 
+type ContactsData = Omit<ContactsState, {
+  [K in keyof ContactsState]: ContactsState[K] extends (...args: never[]) => unknown ? K : never;
+}[keyof ContactsState]>;
+
+/** What the store holds on first launch, and again after a reset. */
+const INITIAL: ContactsData = {
+  searchInput: "",
+  filters: EMPTY_FILTERS,
+  sort: "createdAt",
+  direction: "desc",
+  items: [],
+  total: 0,
+  nextCursor: null,
+  status: "idle",
+  error: null,
+  loaded: false,
+  stale: false,
+};
+
 export function hasFilters(f: ContactFilters): boolean {
   return f.search.trim() !== "" || f.tag !== null || f.emailStatus !== null || f.smsStatus !== null;
 }
@@ -108,17 +127,7 @@ export const useContactsStore = create<ContactsState>()((set, get) => {
   }
 
   return {
-    searchInput: "",
-    filters: EMPTY_FILTERS,
-    sort: "createdAt",
-    direction: "desc",
-    items: [],
-    total: 0,
-    nextCursor: null,
-    status: "idle",
-    error: null,
-    loaded: false,
-    stale: false,
+    ...INITIAL,
 
     setSearch: (text) => {
       set({ searchInput: text });
@@ -158,17 +167,5 @@ export function resetContactsStore(): void {
   generation++;
   if (searchTimer) clearTimeout(searchTimer);
   searchTimer = null;
-  useContactsStore.setState({
-    searchInput: "",
-    filters: EMPTY_FILTERS,
-    sort: "createdAt",
-    direction: "desc",
-    items: [],
-    total: 0,
-    nextCursor: null,
-    status: "idle",
-    error: null,
-    loaded: false,
-    stale: false,
-  });
+  useContactsStore.setState(INITIAL);
 }
