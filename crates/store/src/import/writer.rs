@@ -7,7 +7,7 @@
 //! for tag links and consent-ledger rows. Nothing is committed until the last
 //! batch is written, so an error anywhere leaves the workspace untouched.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 
 use anyhow::Context;
@@ -348,7 +348,6 @@ impl Writer {
 
         // Updates first, inserts after: nothing new can collide with a value
         // an update is about to release.
-        let created_set: HashSet<Uuid> = created.iter().copied().collect();
         let mut new_links: Vec<(Uuid, Uuid)> = Vec::new();
         for (id, contact) in &loaded {
             let before = originals.get(id);
@@ -369,7 +368,6 @@ impl Writer {
             }
         }
         let new_rows: Vec<&Stored> = created.iter().map(|id| &loaded[id]).collect();
-        debug_assert!(new_rows.iter().all(|c| created_set.contains(&c.id)));
         insert_contacts(conn, &new_rows, self.now).await?;
         insert_links(conn, &new_links).await?;
         insert_events(conn, &events).await?;
@@ -455,11 +453,6 @@ impl Writer {
         if let Some(consent) = &row.sms_consent {
             self.record_consent(c, Channel::Sms, consent, events);
         }
-        let source = |consent: Option<&RowConsent>| {
-            consent
-                .and_then(|r| r.source.clone())
-                .unwrap_or_else(|| IMPORT.to_owned())
-        };
         if let Some(status) = row.email_status {
             let s = status.as_str();
             // No exception for new contacts: one starts subscribed, so a
@@ -472,7 +465,7 @@ impl Writer {
                     Channel::Email,
                     ConsentAction::Withdrawn,
                     s,
-                    source(None),
+                    IMPORT.to_owned(),
                 ));
             }
         }
@@ -486,7 +479,7 @@ impl Writer {
                     Channel::Sms,
                     ConsentAction::Withdrawn,
                     s,
-                    source(None),
+                    IMPORT.to_owned(),
                 ));
             }
         }
