@@ -11,6 +11,8 @@ import { ContactDetailPage } from "./features/contact/ContactDetailPage";
 import { ContactsPage } from "./features/contacts/ContactsPage";
 import { HomePage } from "./features/home/HomePage";
 import { ImportPage } from "./features/import/ImportPage";
+import { SegmentEditorPage } from "./features/segments/SegmentEditorPage";
+import { SegmentsPage } from "./features/segments/SegmentsPage";
 import { SettingsPage } from "./features/settings/SettingsPage";
 import { theme } from "./theme";
 
@@ -23,6 +25,9 @@ export function AppRoutes() {
         <Route path="contacts/new" element={<ContactsPage creating />} />
         <Route path="contacts/:id" element={<ContactDetailPage />} />
         <Route path="contacts/:id/edit" element={<ContactDetailPage editing />} />
+        <Route path="segments" element={<SegmentsPage />} />
+        <Route path="segments/new" element={<SegmentEditorPage />} />
+        <Route path="segments/:id" element={<SegmentEditorPage />} />
         <Route path="import" element={<ImportPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />

@@ -5,6 +5,7 @@ import { cleanup } from "@testing-library/react";
 import { afterEach, beforeEach, vi } from "vitest";
 import { resetContactsStore } from "../src/stores/contacts";
 import { resetImportStore } from "../src/stores/import";
+import { resetSegmentsStore } from "../src/stores/segments";
 import { resetWorkspaceStore } from "../src/stores/workspace";
 
 // jsdom lacks what Mantine and the virtualiser measure the page with.
@@ -43,6 +44,7 @@ beforeEach(() => {
   resetContactsStore();
   resetWorkspaceStore();
   resetImportStore();
+  resetSegmentsStore();
 });
 
 afterEach(() => {

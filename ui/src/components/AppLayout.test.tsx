@@ -9,7 +9,7 @@ describe("app shell", () => {
     renderApp("/");
     await screen.findByTestId("stat-contacts");
     const links = screen.getAllByRole("link").filter((a) => a.closest("nav"));
-    expect(links.map((a) => a.textContent?.replace(/\d+$/, ""))).toEqual(["Dashboard", "Contacts", "Import CSV", "Settings"]);
+    expect(links.map((a) => a.textContent?.replace(/\d+$/, ""))).toEqual(["Dashboard", "Contacts", "Segments", "Import CSV", "Settings"]);
     expect(screen.getByTestId("nav-contacts")).toHaveTextContent("1");
   });
 
@@ -27,7 +27,7 @@ describe("app shell", () => {
 
   it("sends unknown addresses to the start", async () => {
     new FakeBackend().install();
-    renderApp("/segments");
+    renderApp("/no-such-screen");
     expect(await screen.findByText("Welcome to Herald")).toBeInTheDocument();
   });
 });
