@@ -88,6 +88,18 @@ impl From<StoreError> for CommandError {
             StoreError::Validation { field, message } => CommandError::validation(field, message),
             StoreError::NotFound(what) => CommandError::not_found(format!("{what} not found")),
             StoreError::Conflict(message) => conflict_with_field(message),
+            // The first problem, at its path ("filter.all[1].any[0]"); the
+            // builder asks `segments_check` for all of them.
+            StoreError::InvalidFilter(issues) => match issues.first() {
+                Some(issue) if issue.path.is_empty() => {
+                    CommandError::validation("filter", issue.message.clone())
+                }
+                Some(issue) => CommandError::validation(
+                    format!("filter.{}", issue.path),
+                    issue.message.clone(),
+                ),
+                None => CommandError::validation("filter", "the filter is not valid"),
+            },
             StoreError::Internal(cause) => CommandError::internal(&cause),
         }
     }

@@ -98,6 +98,12 @@ define_id!(
     "consent event"
 );
 
+define_id!(
+    /// Identifies a saved segment.
+    SegmentId,
+    "segment"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,11 +26,12 @@ pub mod email;
 pub mod id;
 pub mod money;
 pub mod phone;
+pub mod segment;
 
 pub use contact::{Channel, ConsentAction, EmailStatus, InteractionKind, SmsStatus, StatusError};
 pub use country::{CountryCode, CountryError};
 pub use custom_fields::{to_snake_case, CustomFieldError, CustomFields, CustomValue};
 pub use email::{EmailAddress, EmailError};
-pub use id::{ConsentEventId, ContactId, IdError, InteractionId, ProjectId, TagId};
+pub use id::{ConsentEventId, ContactId, IdError, InteractionId, ProjectId, SegmentId, TagId};
 pub use money::{Currency, Money, MoneyError};
 pub use phone::{PhoneError, PhoneNumber};

@@ -68,6 +68,12 @@ impl Currency {
         self.0.exponent().map_or(0, u32::from)
     }
 
+    /// Every ISO 4217 currency.
+    pub fn all() -> impl Iterator<Item = Currency> {
+        use iso_currency::IntoEnumIterator;
+        iso_currency::Currency::iter().map(Currency)
+    }
+
     /// 10 to the power of `minor_digits`: minor units per major unit.
     fn scale(&self) -> u64 {
         10u64.pow(self.minor_digits())

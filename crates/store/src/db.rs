@@ -45,6 +45,7 @@ impl Store {
             .pragma("cache_size", "-8192");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            .after_connect(|conn, _meta| Box::pin(crate::sql_fold::register(conn)))
             .connect_with(options)
             .await
             .with_context(|| format!("opening the workspace {}", path.display()))?;

@@ -14,9 +14,20 @@ pub enum StoreError {
     /// The write would break a uniqueness rule (e.g. an email already in use).
     #[error("{0}")]
     Conflict(String),
+    /// A segment filter with problems, each at its JSON path.
+    #[error("the filter has problems: {}", issues_text(.0))]
+    InvalidFilter(Vec<herald_core::segment::FilterIssue>),
     /// Anything else: I/O, SQLite, a migration. Not actionable by the user.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+fn issues_text(issues: &[herald_core::segment::FilterIssue]) -> String {
+    issues
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl StoreError {

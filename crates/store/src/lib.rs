@@ -25,7 +25,9 @@ pub mod import;
 pub mod interactions;
 pub mod project_statuses;
 pub mod projects;
+pub mod segments;
 pub mod settings;
+mod sql_fold;
 pub mod tags;
 mod time;
 

@@ -76,3 +76,25 @@ pub async fn set_workspace_name(store: &Store, name: &str) -> Result<()> {
     }
     set(store, "workspace_name", &name).await
 }
+
+/// The zone segment filters read calendar days in (an IANA name such as
+/// "Europe/Berlin"); UTC when unset or unreadable.
+pub async fn time_zone(store: &Store) -> Result<chrono_tz::Tz> {
+    let name: Option<String> = get(store, "time_zone").await.unwrap_or(None);
+    Ok(name
+        .and_then(|n| n.parse::<chrono_tz::Tz>().ok())
+        .unwrap_or(chrono_tz::Tz::UTC))
+}
+
+pub async fn set_time_zone(store: &Store, name: &str) -> Result<()> {
+    let tz: chrono_tz::Tz = name.trim().parse().map_err(|_| {
+        StoreError::validation(
+            "time_zone",
+            format!(
+                "\"{}\" is not a time zone; use an IANA name such as Europe/Berlin",
+                name.trim()
+            ),
+        )
+    })?;
+    set(store, "time_zone", &tz.name()).await
+}

@@ -200,6 +200,7 @@ impl From<ContactListQuery> for contacts::PageQuery {
             },
             after: q.after,
             limit: q.limit,
+            segment: None,
         }
     }
 }

@@ -106,6 +106,8 @@ pub struct PageQuery {
     pub after: Option<String>,
     /// Contacts per page, 1 to 500.
     pub limit: u32,
+    /// Only contacts a segment filter matches (segment previews).
+    pub segment: Option<crate::segments::Compiled>,
 }
 
 /// One page of contacts.

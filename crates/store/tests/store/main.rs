@@ -13,3 +13,4 @@ mod import_corpus;
 mod import_semantics;
 mod migrations;
 mod round_trip;
+mod segments_oracle;

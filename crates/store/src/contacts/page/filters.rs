@@ -6,6 +6,7 @@ use super::PageQuery;
 
 /// The filters, ready to bind.
 pub(super) struct Filters {
+    segment: Option<crate::segments::Compiled>,
     pattern: Option<String>,
     phone_pattern: Option<String>,
     tag: Option<String>,
@@ -30,6 +31,7 @@ impl Filters {
             }
         });
         Filters {
+            segment: query.segment.clone(),
             pattern,
             phone_pattern,
             tag: query
@@ -46,6 +48,10 @@ impl Filters {
     /// Appends ` AND …` for every filter set. The search is a scan (no index
     /// serves an infix match); everything else uses an index.
     pub(super) fn push(&self, q: &mut QueryBuilder<'_, Sqlite>) {
+        if let Some(segment) = &self.segment {
+            q.push(" AND ");
+            segment.push_to(q);
+        }
         if let (Some(pattern), Some(phone)) = (&self.pattern, &self.phone_pattern) {
             q.push(" AND (first_name LIKE ")
                 .push_bind(pattern.clone())
