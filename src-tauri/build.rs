@@ -21,6 +21,16 @@ const COMMANDS: &[&str] = &[
     "import_preview",
     "import_run",
     "import_discard",
+    "segments_list",
+    "segments_get",
+    "segments_create",
+    "segments_update",
+    "segments_duplicate",
+    "segments_delete",
+    "segments_check",
+    "segments_preview",
+    "segments_count",
+    "segments_custom_fields",
 ];
 
 fn main() {

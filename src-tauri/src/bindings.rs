@@ -11,6 +11,7 @@ use ts_rs::{Config, TS};
 
 use crate::dto::contacts::*;
 use crate::dto::import::*;
+use crate::dto::segments::*;
 use crate::dto::workspace::*;
 use crate::error::{CommandError, ErrorKind};
 
@@ -59,6 +60,14 @@ fn export_into(dir: &Path) -> Result<(), ts_rs::ExportError> {
         ImportSummary,
         ImportRowError,
         ImportProgress,
+        SegmentSummary,
+        SegmentDetail,
+        SegmentInput,
+        FilterIssue,
+        SegmentPreviewQuery,
+        SegmentPreview,
+        SegmentCount,
+        CustomFieldInfo,
     );
     Ok(())
 }

@@ -32,6 +32,7 @@ fn app() -> TestApp {
             store,
             workspace,
             uploads,
+            preview_ticket: Default::default(),
         })
         .build(tauri::generate_context!())
         .unwrap();
@@ -328,4 +329,118 @@ fn uploads_refuse_unknown_ids_and_non_raw_bodies_and_can_be_discarded() {
     app.ok("import_discard", json!({"uploadId": id}));
     let gone = app.err("import_preview", json!({"uploadId": id}));
     assert_eq!(error_of(&gone), ("validation", Some("uploadId")));
+}
+
+fn vip_filter() -> Value {
+    json!({"all": [{"field": "tag", "op": "has_any", "value": ["VIP"]}]})
+}
+
+fn preview(app: &TestApp, filter: Value, ticket: u64) -> Result<Value, Value> {
+    app.call(
+        "segments_preview",
+        json!({"query": {"filter": filter, "sort": "name", "direction": "asc",
+                         "after": null, "limit": 2, "ticket": ticket}}),
+    )
+}
+
+#[test]
+fn segments_save_preview_and_explain_problems_over_ipc() {
+    let app = app();
+    for (email, tag) in [
+        ("a@x.io", "vip"),
+        ("b@x.io", "vip"),
+        ("c@x.io", "vip"),
+        ("d@x.io", "other"),
+    ] {
+        let made = app.ok(
+            "contacts_create",
+            json!({"input": {"firstName": "", "lastName": "", "email": email, "phone": "",
+                             "company": "", "city": "", "region": "", "country": ""}}),
+        );
+        app.ok(
+            "contacts_edit_tags",
+            json!({"id": made["contact"]["id"], "add": [tag], "remove": []}),
+        );
+    }
+
+    let p = preview(&app, vip_filter(), 1).unwrap();
+    assert_eq!(p["count"], 3);
+    assert_eq!(p["items"].as_array().unwrap().len(), 2);
+    assert!(p["nextCursor"].is_string());
+    assert_eq!(p["ticket"], 1);
+    // An older ticket than one already seen is refused as superseded.
+    let stale = preview(&app, vip_filter(), 0).unwrap_err();
+    assert_eq!(stale["kind"], "conflict");
+    assert_eq!(stale["field"], "ticket");
+
+    // Problems are reported at their paths, all at once.
+    let issues = app.ok(
+        "segments_check",
+        json!({"filter": {"all": [{"field": "tag", "op": "gt", "value": 1},
+                                  {"any": [{"field": "nope", "op": "eq", "value": "x"}]}]}}),
+    );
+    let paths: Vec<&str> = issues
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["all[0]", "all[1].any[0]"]);
+    let bad = preview(
+        &app,
+        json!({"all": [{"field": "revenue", "op": "between", "value": [5, 1]}]}),
+        2,
+    )
+    .unwrap_err();
+    assert_eq!(bad["kind"], "validation");
+    assert_eq!(bad["field"], "filter.all[0]");
+
+    let vip = app.ok(
+        "segments_create",
+        json!({"input": {"name": "VIPs", "description": "", "filter": vip_filter()}}),
+    );
+    assert_eq!(vip["description"], Value::Null);
+    let count = app.ok("segments_count", json!({"id": vip["id"]}));
+    assert_eq!(count["count"], 3);
+    let listed = app.ok("segments_list", json!({}));
+    assert_eq!(listed[0]["count"], 3);
+    assert_eq!(listed[0]["countFresh"], true);
+
+    // A segment that uses the first one blocks its deletion.
+    let uses = app.ok(
+        "segments_create",
+        json!({"input": {"name": "Not VIPs", "description": "everyone else",
+                         "filter": {"all": [{"field": "segment", "op": "not_in", "value": vip["id"]}]}}}),
+    );
+    assert_eq!(
+        app.ok("segments_count", json!({"id": uses["id"]}))["count"],
+        1
+    );
+    let refused = app.err("segments_delete", json!({"id": vip["id"]}));
+    assert_eq!(refused["kind"], "conflict");
+    assert!(
+        refused["message"].as_str().unwrap().contains("Not VIPs"),
+        "{refused}"
+    );
+    assert_eq!(
+        app.ok("segments_get", json!({"id": vip["id"]}))["usedBy"],
+        json!(["Not VIPs"])
+    );
+    // Making the first include the second would be a cycle.
+    let cycle = app.ok(
+        "segments_check",
+        json!({"filter": {"all": [{"field": "segment", "op": "in", "value": uses["id"]}]}, "editing": vip["id"]}),
+    );
+    assert!(
+        cycle[0]["message"].as_str().unwrap().contains("VIPs"),
+        "{cycle}"
+    );
+
+    let copy = app.ok("segments_duplicate", json!({"id": vip["id"]}));
+    assert_eq!(copy["name"], "VIPs (copy)");
+    app.ok("segments_delete", json!({"id": copy["id"]}));
+    assert_eq!(
+        app.ok("segments_list", json!({})).as_array().unwrap().len(),
+        2
+    );
 }

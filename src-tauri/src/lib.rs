@@ -71,6 +71,16 @@ fn invoke_handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 's
         commands::import::import_preview,
         commands::import::import_run,
         commands::import::import_discard,
+        commands::segments::segments_list,
+        commands::segments::segments_get,
+        commands::segments::segments_create,
+        commands::segments::segments_update,
+        commands::segments::segments_duplicate,
+        commands::segments::segments_delete,
+        commands::segments::segments_check,
+        commands::segments::segments_preview,
+        commands::segments::segments_count,
+        commands::segments::segments_custom_fields,
     ]
 }
 

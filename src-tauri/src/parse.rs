@@ -2,7 +2,7 @@
 //! `contacts_check_field` and saving use the same functions here, so a value
 //! the form accepts is a value the save accepts.
 
-use herald_core::{ContactId, CountryCode, EmailAddress, PhoneNumber};
+use herald_core::{ContactId, CountryCode, EmailAddress, PhoneNumber, SegmentId};
 use herald_store::contacts::{ContactPatch, NewContact};
 
 use crate::dto::{CheckedField, ContactInput, FieldCheck};
@@ -15,6 +15,10 @@ fn present(raw: &str) -> Option<&str> {
 
 pub fn contact_id(raw: &str, field: &str) -> CommandResult<ContactId> {
     ContactId::parse(raw.trim()).map_err(|e| CommandError::validation(field, e.to_string()))
+}
+
+pub fn segment_id(raw: &str, field: &str) -> CommandResult<SegmentId> {
+    SegmentId::parse(raw.trim()).map_err(|e| CommandError::validation(field, e.to_string()))
 }
 
 pub fn email(raw: &str) -> CommandResult<Option<EmailAddress>> {

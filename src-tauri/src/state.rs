@@ -21,6 +21,8 @@ pub struct AppState {
     /// The workspace file, as shown to the user.
     pub workspace: PathBuf,
     pub uploads: Uploads,
+    /// The newest segment preview ticket seen (see `segments_preview`).
+    pub preview_ticket: std::sync::atomic::AtomicU64,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             store,
             workspace,
             uploads: Uploads::new(uploads_dir)?,
+            preview_ticket: std::sync::atomic::AtomicU64::new(0),
         })
     }
 }

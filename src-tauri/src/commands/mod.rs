@@ -6,5 +6,6 @@ pub mod contacts;
 pub mod import;
 pub mod interactions;
 pub mod projects;
+pub mod segments;
 pub mod tags;
 pub mod workspace;

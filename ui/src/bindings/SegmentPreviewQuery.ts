@@ -2,4 +2,12 @@
 import type { ContactSortField } from "./ContactSortField";
 import type { SortDirection } from "./SortDirection";
 
-export type SegmentPreviewQuery = { filter: unknown, sort: ContactSortField, direction: SortDirection, after: string | null, limit: number, ticket: number, };
+/**
+ * What the live preview asks for. `ticket` increases with every request
+ * from one builder; a request overtaken by a newer one is refused.
+ */
+export type SegmentPreviewQuery = { filter: unknown, 
+/**
+ * name, createdAt, lastInteractionAt or revenue.
+ */
+sort: ContactSortField, direction: SortDirection, after: string | null, limit: number, ticket: number, };
