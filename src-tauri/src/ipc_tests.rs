@@ -335,7 +335,7 @@ fn vip_filter() -> Value {
     json!({"all": [{"field": "tag", "op": "has_any", "value": ["VIP"]}]})
 }
 
-fn preview(app: &TestApp, filter: Value, ticket: u64) -> Result<Value, Value> {
+fn preview(app: &TestApp, filter: &Value, ticket: u64) -> Result<Value, Value> {
     app.call(
         "segments_preview",
         json!({"query": {"filter": filter, "sort": "name", "direction": "asc",
@@ -363,13 +363,13 @@ fn segments_save_preview_and_explain_problems_over_ipc() {
         );
     }
 
-    let p = preview(&app, vip_filter(), 1).unwrap();
+    let p = preview(&app, &vip_filter(), 1).unwrap();
     assert_eq!(p["count"], 3);
     assert_eq!(p["items"].as_array().unwrap().len(), 2);
     assert!(p["nextCursor"].is_string());
     assert_eq!(p["ticket"], 1);
     // An older ticket than one already seen is refused as superseded.
-    let stale = preview(&app, vip_filter(), 0).unwrap_err();
+    let stale = preview(&app, &vip_filter(), 0).unwrap_err();
     assert_eq!(stale["kind"], "conflict");
     assert_eq!(stale["field"], "ticket");
 
@@ -388,7 +388,7 @@ fn segments_save_preview_and_explain_problems_over_ipc() {
     assert_eq!(paths, ["all[0]", "all[1].any[0]"]);
     let bad = preview(
         &app,
-        json!({"all": [{"field": "revenue", "op": "between", "value": [5, 1]}]}),
+        &json!({"all": [{"field": "revenue", "op": "between", "value": [5, 1]}]}),
         2,
     )
     .unwrap_err();
