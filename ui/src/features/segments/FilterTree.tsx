@@ -8,6 +8,9 @@ import { useSegmentOptions } from "./options";
 import classes from "./SegmentEditor.module.css";
 import { ValueInput } from "./ValueInput";
 
+/** Dropdowns are built when opened: a big filter has many pickers. */
+const LAZY = { keepMounted: false } as const;
+
 const MATCH_OPTIONS: { value: GroupMatch; label: string }[] = [
   { value: "all", label: "All of" },
   { value: "any", label: "Any of" },
@@ -127,7 +130,7 @@ function RuleEditor({ rule, path, index, count }: { rule: DraftRule; path: strin
           searchable
           nothingFoundMessage="No such field"
           maxDropdownHeight={320}
-          comboboxProps={{ width: 240, position: "bottom-start" }}
+          comboboxProps={{ width: 240, position: "bottom-start", keepMounted: false }}
         />
         <Select
           aria-label="Operator"
@@ -135,10 +138,11 @@ function RuleEditor({ rule, path, index, count }: { rule: DraftRule; path: strin
           value={rule.op}
           onChange={changeOp}
           allowDeselect={false}
-          comboboxProps={{ width: 220, position: "bottom-start" }}
+          comboboxProps={{ width: 220, position: "bottom-start", keepMounted: false }}
         />
         <div className={classes.value}>
           <ValueInput
+            key={`${rule.field}|${kind}`}
             kind={kind}
             field={def}
             op={rule.op}
@@ -189,6 +193,7 @@ export function GroupEditor({ group, depth, path, index = 0, count = 1 }: {
             value={group.match}
             onChange={(m) => m && setMatch(group.id, m as GroupMatch)}
             allowDeselect={false}
+            comboboxProps={LAZY}
             w={116}
             size="xs"
             styles={{ input: { fontWeight: 600 } }}

@@ -1,4 +1,5 @@
 import { Group, MultiSelect, NumberInput, Select, TagsInput, Text, TextInput } from "@mantine/core";
+import { useState } from "react";
 import { countryOptions } from "../../lib/countries";
 import { humanize } from "../../lib/format";
 import { EMAIL_STATUSES, SMS_STATUSES, statusLabel } from "../../lib/status";
@@ -14,6 +15,9 @@ type Props = {
   onChange: (value: DraftValue) => void;
   invalid: boolean;
 };
+
+/** Dropdowns are built when opened (a country list has 249 options). */
+const LAZY = { keepMounted: false } as const;
 
 const asString = (v: unknown): string => (typeof v === "string" ? v : "");
 const asStrings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
@@ -34,12 +38,19 @@ function NumberValue({ field, value, onChange, invalid, label }: {
   invalid: boolean;
   label: string;
 }) {
+  // While the text is not a number yet ("1.", "-") the rule holds null; the input keeps the text.
+  const [text, setText] = useState<number | string>(asNumber(value));
+  const current = typeof value === "number" && Number.isFinite(value) ? value : null;
+  const shown = fromNumberInput(text) === current ? text : asNumber(value);
   return (
     <NumberInput
       aria-label={label}
       placeholder={field.type === "revenue" ? "Amount" : "Number"}
-      value={asNumber(value)}
-      onChange={(v) => onChange(fromNumberInput(v))}
+      value={shown}
+      onChange={(v) => {
+        setText(v);
+        onChange(fromNumberInput(v));
+      }}
       decimalScale={2}
       thousandSeparator=","
       hideControls
@@ -70,6 +81,7 @@ export function ValueInput({ kind, field, op, value, onChange, invalid }: Props)
     case "textList":
       return (
         <TagsInput
+          comboboxProps={LAZY}
           aria-label="Value"
           placeholder="Type a value, press Enter"
           value={asStrings(value)}
@@ -82,6 +94,7 @@ export function ValueInput({ kind, field, op, value, onChange, invalid }: Props)
     case "country":
       return (
         <Select
+          comboboxProps={LAZY}
           aria-label="Value"
           placeholder="Choose a country"
           data={withChosen(countryOptions(), asString(value) ? [asString(value)] : [])}
@@ -95,6 +108,7 @@ export function ValueInput({ kind, field, op, value, onChange, invalid }: Props)
     case "countryList":
       return (
         <MultiSelect
+          comboboxProps={LAZY}
           aria-label="Value"
           placeholder={asStrings(value).length ? undefined : "Choose countries"}
           data={withChosen(countryOptions(), asStrings(value))}
@@ -108,6 +122,7 @@ export function ValueInput({ kind, field, op, value, onChange, invalid }: Props)
     case "tags":
       return (
         <TagsInput
+          comboboxProps={LAZY}
           aria-label="Value"
           placeholder={asStrings(value).length ? undefined : options.tags.length ? "Choose or type tags" : "Type a tag, press Enter"}
           data={options.tags}
@@ -126,6 +141,7 @@ export function ValueInput({ kind, field, op, value, onChange, invalid }: Props)
       const chosen = asStrings(value);
       return (
         <MultiSelect
+          comboboxProps={LAZY}
           aria-label="Value"
           placeholder={chosen.length ? undefined : "Choose statuses"}
           data={withChosen(all.map((s) => ({ value: s, label: label(s) })), chosen, label)}
@@ -182,6 +198,7 @@ export function ValueInput({ kind, field, op, value, onChange, invalid }: Props)
             className="tabular"
           />
           <Select
+            comboboxProps={LAZY}
             aria-label="Unit"
             data={RELATIVE_UNITS.map((u) => ({ value: u, label: u }))}
             value={unit}
@@ -200,6 +217,7 @@ export function ValueInput({ kind, field, op, value, onChange, invalid }: Props)
     case "segment":
       return (
         <Select
+          comboboxProps={LAZY}
           aria-label="Value"
           placeholder={options.segments.length ? "Choose a segment" : "No other segments yet"}
           data={withChosen(options.segments, asString(value) ? [asString(value)] : [], () => "Deleted segment")}
