@@ -13,4 +13,5 @@ mod import_corpus;
 mod import_semantics;
 mod migrations;
 mod round_trip;
+mod segments;
 mod segments_oracle;
