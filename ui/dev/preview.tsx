@@ -8,16 +8,35 @@
 //   scheme=dark|light  force a colour scheme
 //   latency=MS         delay every command (default 120)
 //   import=mapping|review|done   drive the import wizard to that step
+//   nosegments=1       start without saved segments
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "../src/App";
 import { useImportStore } from "../src/stores/import";
 import { FakeBackend, seedDemo } from "../test/fakeBackend";
+import { EXAMPLE_FILTER, FakeSegments } from "../test/fakeSegments";
 
 const params = new URLSearchParams(location.search);
 const fake = new FakeBackend({ latencyMs: Number(params.get("latency") ?? 120) }).install();
 if (!params.has("empty")) seedDemo(fake, Number(params.get("contacts") ?? 500));
 (window as unknown as { fake: FakeBackend }).fake = fake;
+const segments = new FakeSegments(fake).install();
+segments.now = Date.now();
+if (!params.has("empty") && !params.has("nosegments")) {
+  const customers = segments.add({
+    name: "Customers",
+    description: "Everyone tagged customer",
+    filter: { all: [{ field: "tag", op: "has_any", value: ["customer"] }] },
+    updatedAt: new Date(Date.now() - 26 * 3600_000).toISOString(),
+  });
+  segments.add({ name: "Engaged VIPs", description: "The brief's example filter", filter: EXAMPLE_FILTER, countFresh: false });
+  segments.add({
+    name: "Lapsed customers",
+    description: null,
+    filter: { all: [{ field: "segment", op: "in", value: customers.id }, { field: "last_interaction", op: "more_than_ago", value: { amount: 6, unit: "months" } }] },
+    updatedAt: new Date(Date.now() - 9 * 24 * 3600_000).toISOString(),
+  });
+}
 
 const scheme = params.get("scheme");
 if (scheme) localStorage.setItem("mantine-color-scheme-value", scheme);

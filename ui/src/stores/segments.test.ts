@@ -80,6 +80,17 @@ describe("segments store: the list", () => {
     expect(store().list.items.map((s) => s.name)).toEqual(["A (copy)", "B"]);
   });
 
+  it("counts a duplicate whose count is not fresh", async () => {
+    const { fake, segs } = setup(3);
+    const s = segs.add({ name: "A" });
+    await store().loadList();
+    fake.on("segments_duplicate", () => ({ ...s, id: "s-copy", name: "A (copy)", count: null, countFresh: false }));
+    fake.on("segments_count", () => ({ count: 3, elapsedMs: 1 }));
+    await store().duplicate(s.id);
+    await waitFor(() => expect(store().list.items[1]).toMatchObject({ id: "s-copy", count: 3, countFresh: true }));
+    expect(fake.callsOf("segments_count").map((c) => c.args)).toEqual([{ id: "s-copy" }]);
+  });
+
   it("passes on the backend's refusal to delete a segment another one uses", async () => {
     const { segs } = setup();
     const base = segs.add({ name: "Base" });
@@ -147,8 +158,11 @@ describe("segments store: the builder", () => {
     store().changeRule(rule.id, { value: ["vi"] });
     store().changeRule(rule.id, { value: ["vip"] });
     expect(editor().preview.status).toBe("loading");
+    await vi.advanceTimersByTimeAsync(PREVIEW_DEBOUNCE_MS - 50);
+    store().changeRule(rule.id, { value: ["vip"] });
+    await vi.advanceTimersByTimeAsync(PREVIEW_DEBOUNCE_MS - 50);
     expect(fake.callsOf("segments_preview")).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(PREVIEW_DEBOUNCE_MS + 10);
+    await vi.advanceTimersByTimeAsync(60);
     expect(fake.callsOf("segments_preview")).toHaveLength(2);
     const filter = { all: [{ field: "tag", op: "has_any", value: ["vip"] }] };
     expect(previews(fake)[1]!.filter).toEqual(filter);
@@ -172,18 +186,27 @@ describe("segments store: the builder", () => {
     expect(editor().preview).toMatchObject({ status: "ready", count: 4 });
   });
 
-  it("ignores a superseded request, and an answer whose ticket is older than the latest", async () => {
+  it("ignores a superseded request silently", async () => {
+    const { fake } = setup(2);
+    fake.on("segments_preview", () => {
+      throw commandError("conflict", "A newer preview replaced this one", "ticket");
+    });
+    store().startNew();
+    await waitFor(() => expect(fake.callsOf("segments_preview")).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(editor().preview).toMatchObject({ status: "loading", error: null, count: null });
+  });
+
+  it("ignores an answer whose ticket is older than the latest", async () => {
     const { fake } = setup(2);
     fake.on("segments_preview", (args) => {
       const q = args.query as SegmentPreviewQuery;
-      if (fake.callsOf("segments_preview").length === 1) throw commandError("conflict", "superseded", "ticket");
       return { count: 5, items: [], nextCursor: null, elapsedMs: 1, ticket: q.ticket - 1 };
     });
     store().startNew();
-    store().changeRule(root().children[0]!.id, { value: ["vip"] });
-    await waitFor(() => expect(fake.callsOf("segments_preview")).toHaveLength(2));
+    await waitFor(() => expect(fake.callsOf("segments_preview")).toHaveLength(1));
     await new Promise((r) => setTimeout(r, 20));
-    expect(editor().preview).toMatchObject({ status: "loading", error: null, count: null });
+    expect(editor().preview).toMatchObject({ status: "loading", count: null });
   });
 
   it("shows a refused preview as an error, on the rule it names", async () => {

@@ -12,7 +12,7 @@ const SORTS: { value: PreviewSort; label: string }[] = [
   { value: "revenue", label: "Revenue" },
 ];
 
-const MAX_TAGS = 3;
+const MAX_TAGS = 2;
 
 /** The live count and the first matching contacts, for the filter as it stands. */
 export function PreviewPanel() {
@@ -102,36 +102,37 @@ export function PreviewPanel() {
       ) : (
         <>
           <ScrollArea.Autosize mah={460} type="auto">
-            <Table fz="sm" verticalSpacing={6} horizontalSpacing="lg" stickyHeader data-testid="segment-preview-table">
+            <Table fz="sm" verticalSpacing={6} horizontalSpacing="md" stickyHeader layout="fixed" data-testid="segment-preview-table">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Email</Table.Th>
-                  <Table.Th>Country</Table.Th>
-                  <Table.Th>Tags</Table.Th>
+                  <Table.Th>Name and email</Table.Th>
+                  <Table.Th w={80}>Country</Table.Th>
+                  <Table.Th w="32%">Tags</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {p.items.map((c) => (
                   <Table.Tr key={c.id} data-testid="segment-preview-row">
-                    <Table.Td fw={500} maw={180} style={{ overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}>
-                      {c.displayName}
+                    <Table.Td>
+                      <Text size="sm" fw={500} truncate>
+                        {c.displayName}
+                      </Text>
+                      <Text size="xs" c="dimmed" truncate>
+                        {c.email ?? c.phone ?? "—"}
+                      </Text>
                     </Table.Td>
-                    <Table.Td c={c.email ? undefined : "dimmed"} maw={200} style={{ overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}>
-                      {c.email ?? "—"}
-                    </Table.Td>
-                    <Table.Td c={c.country ? undefined : "dimmed"} style={{ whiteSpace: "nowrap" }} title={c.country ? countryName(c.country) : undefined}>
+                    <Table.Td c={c.country ? undefined : "dimmed"} title={c.country ? countryName(c.country) : undefined}>
                       {c.country ?? "—"}
                     </Table.Td>
                     <Table.Td>
-                      <Group gap={4} wrap="nowrap">
+                      <Group gap={4} wrap="wrap">
                         {c.tags.slice(0, MAX_TAGS).map((t) => (
-                          <Badge key={t} size="xs" variant="default" tt="none">
+                          <Badge key={t} size="xs" variant="default" tt="none" maw="100%">
                             {t}
                           </Badge>
                         ))}
                         {c.tags.length > MAX_TAGS && (
-                          <Text size="xs" c="dimmed">
+                          <Text size="xs" c="dimmed" title={c.tags.slice(MAX_TAGS).join(", ")}>
                             +{c.tags.length - MAX_TAGS}
                           </Text>
                         )}

@@ -75,13 +75,13 @@ function Details() {
 function Loading() {
   return (
     <Grid gap="lg" data-testid="segment-loading">
-      <Grid.Col span={{ base: 12, lg: 7 }}>
+      <Grid.Col span={{ base: 12, lg: 7, xl: 8 }}>
         <Stack gap="lg">
           <Skeleton h={150} radius="md" />
           <Skeleton h={320} radius="md" />
         </Stack>
       </Grid.Col>
-      <Grid.Col span={{ base: 12, lg: 5 }}>
+      <Grid.Col span={{ base: 12, lg: 5, xl: 4 }}>
         <Skeleton h={420} radius="md" />
       </Grid.Col>
     </Grid>
@@ -160,7 +160,7 @@ export function SegmentEditorPage() {
               </Alert>
             )}
             <Grid gap="lg">
-              <Grid.Col span={{ base: 12, lg: 7 }}>
+              <Grid.Col span={{ base: 12, lg: 7, xl: 8 }}>
                 <Stack gap="lg">
                   <Details />
                   <Card>
@@ -186,7 +186,7 @@ export function SegmentEditorPage() {
                   </Card>
                 </Stack>
               </Grid.Col>
-              <Grid.Col span={{ base: 12, lg: 5 }}>
+              <Grid.Col span={{ base: 12, lg: 5, xl: 4 }}>
                 <PreviewPanel />
               </Grid.Col>
             </Grid>

@@ -178,7 +178,7 @@ export function SegmentsPage() {
   } else {
     body = (
       <Card padding={0}>
-        <Table.ScrollContainer minWidth={720}>
+        <Table.ScrollContainer minWidth={720} type="native">
           <Table verticalSpacing="sm" horizontalSpacing="lg" highlightOnHover data-testid="segments-table">
             <Table.Thead>
               <Table.Tr>
