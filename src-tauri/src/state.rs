@@ -42,6 +42,9 @@ impl AppState {
             .context("finding this system's cache folder")?
             .join("imports");
         let store = Store::open(&workspace).await?;
+        // Segment previews answer from the in-memory index once it is built
+        // (in the background, now and after every data change).
+        store.keep_segment_index_warm();
         tracing::info!(workspace = %workspace.display(), "workspace open");
         Ok(AppState {
             store,

@@ -31,9 +31,9 @@ pub use ast::{
     CountryOp, CustomOp, DateField, DateOp, Engagement, EngagementKind, Group, GroupKind, Node,
     NumOp, ProjectStatusOp, Rule, Span, SpanUnit, StatusOp, TagOp, TextField, TextOp,
 };
-pub use eval::{revenue_scale, revenue_scales, ContactFacts, SegmentLookup};
+pub use eval::{revenue_scale, revenue_scales, text_test, ContactFacts, SegmentLookup};
 pub use fold::fold;
-pub use parse::{FilterIssue, MAX_DEPTH};
+pub use parse::{is_iso_day_shape, FilterIssue, MAX_DEPTH};
 pub use time::{Clock, DateRange, InstantRange};
 
 /// A validated segment filter: the root group of the tree.

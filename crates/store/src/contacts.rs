@@ -6,6 +6,7 @@ mod page;
 mod update;
 
 pub use page::{page, Direction, Page, PageQuery, SortField};
+pub(crate) use page::{cursor_contact as page_cursor_contact, page_of_rowids};
 pub use update::{update, ContactPatch};
 
 use anyhow::{anyhow, Context};

@@ -17,6 +17,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// The in-memory segment index, shared by every clone of the store.
+    segment_index: std::sync::Arc<crate::segments::index::Slot>,
 }
 
 impl Store {
@@ -53,7 +55,22 @@ impl Store {
             .run(&pool)
             .await
             .with_context(|| format!("migrating the workspace {}", path.display()))?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            segment_index: Default::default(),
+        })
+    }
+
+    pub(crate) fn segment_index(&self) -> &crate::segments::index::Slot {
+        &self.segment_index
+    }
+
+    /// Lets segment previews build the in-memory index in the background
+    /// whenever it is missing or stale (the desktop app does; one-shot CLI
+    /// commands do not, as they would exit before it is ready).
+    pub fn keep_segment_index_warm(&self) {
+        self.segment_index.enable();
+        crate::segments::index::Slot::rebuild_in_background(self);
     }
 
     /// The pool, for reads.

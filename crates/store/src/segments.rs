@@ -5,6 +5,7 @@
 //! (`compile`) and run whenever it is used. Only the count is cached.
 
 mod compile;
+pub(crate) mod index;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -15,7 +16,8 @@ use herald_core::SegmentId;
 use serde_json::Value;
 use sqlx::{QueryBuilder, Sqlite};
 
-pub use compile::{compile, Bind, CompileError, Compiled};
+pub use compile::{compile, compile_rule, Bind, CompileError, Compiled};
+pub use index::{warm as warm_index, SegmentIndex};
 
 use crate::contacts::{self, Contact, Direction, PageQuery, SortField};
 use crate::error::is_unique_violation;
@@ -282,8 +284,23 @@ fn rule_paths(
     }
 }
 
+/// A filter ready to run now: parsed, compiled, with the clock and the saved
+/// segments it was compiled against.
+#[derive(Debug)]
+pub struct Prepared {
+    pub filter: Filter,
+    pub compiled: Compiled,
+    pub clock: Clock,
+    pub saved: SavedFilters,
+}
+
 /// Parses and compiles a filter for running now, or says what is wrong.
 pub async fn prepare(store: &Store, filter: &Value) -> Result<(Filter, Compiled)> {
+    let p = prepare_all(store, filter).await?;
+    Ok((p.filter, p.compiled))
+}
+
+async fn prepare_all(store: &Store, filter: &Value) -> Result<Prepared> {
     let parsed = Filter::parse(filter).map_err(StoreError::InvalidFilter)?;
     let saved = saved_filters(store).await?;
     let clock = clock(store).await?;
@@ -293,7 +310,35 @@ pub async fn prepare(store: &Store, filter: &Value) -> Result<(Filter, Compiled)
             message: e.to_string(),
         }])
     })?;
-    Ok((parsed, compiled))
+    Ok(Prepared {
+        filter: parsed,
+        compiled,
+        clock,
+        saved,
+    })
+}
+
+/// The index, when one was built at the current data generation; else
+/// `None`, and a rebuild starts in the background (when enabled).
+async fn fresh_index(store: &Store) -> Result<Option<std::sync::Arc<SegmentIndex>>> {
+    let generation = generation::current(store).await?;
+    let fresh = store.segment_index().fresh(generation);
+    if fresh.is_none() {
+        index::Slot::rebuild_in_background(store);
+    }
+    Ok(fresh)
+}
+
+/// How many contacts a prepared filter matches: from the index when it is
+/// fresh, else with one SQL `COUNT(*)`.
+async fn count_prepared(store: &Store, p: &Prepared) -> Result<i64> {
+    if let Some(ix) = fresh_index(store).await? {
+        match ix.evaluate(store, &p.filter, &p.clock, &p.saved).await {
+            Ok(set) => return Ok(i64::try_from(set.len()).unwrap_or(i64::MAX)),
+            Err(e) => tracing::warn!("the segment index could not count, using SQL: {e:#}"),
+        }
+    }
+    count_compiled(store, &p.compiled).await
 }
 
 /// How many contacts a compiled filter matches.
@@ -342,11 +387,25 @@ pub async fn preview(
         ));
     }
     let started = Instant::now();
-    let (_, compiled) = prepare(store, filter).await?;
+    let p = prepare_all(store, filter).await?;
+    if let Some(ix) = fresh_index(store).await? {
+        match preview_with_index(store, &ix, &p, sort, direction, after.as_deref(), limit).await {
+            Ok(Some((count, contacts, next_cursor))) => {
+                return Ok(Preview {
+                    count,
+                    contacts,
+                    next_cursor,
+                    elapsed: started.elapsed(),
+                })
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!("the segment index could not preview, using SQL: {e:#}"),
+        }
+    }
     let page = contacts::page(
         store,
         &PageQuery {
-            segment: Some(compiled),
+            segment: Some(p.compiled),
             sort,
             direction,
             after,
@@ -361,6 +420,43 @@ pub async fn preview(
         next_cursor: page.next_cursor,
         elapsed: started.elapsed(),
     })
+}
+
+/// Count and page from the index; `None` when the index cannot place the
+/// cursor (its contact is gone), so the SQL path answers instead.
+async fn preview_with_index(
+    store: &Store,
+    ix: &SegmentIndex,
+    p: &Prepared,
+    sort: SortField,
+    direction: Direction,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<Option<(i64, Vec<Contact>, Option<String>)>> {
+    let matching = ix.evaluate(store, &p.filter, &p.clock, &p.saved).await?;
+    let after_rowid = match after.map(str::trim).filter(|a| !a.is_empty()) {
+        None => None,
+        Some(raw) => {
+            let id = contacts::page_cursor_contact(raw, sort, direction)?;
+            let rowid: Option<i64> = sqlx::query_scalar("SELECT rowid FROM contacts WHERE id = ?")
+                .bind(id)
+                .fetch_optional(store.pool())
+                .await
+                .context("placing a page cursor")?;
+            match rowid.and_then(|r| u32::try_from(r).ok()) {
+                Some(r) => Some(r),
+                None => return Ok(None),
+            }
+        }
+    };
+    let limit = limit.clamp(1, 500) as usize;
+    let Some((rowids, more)) = ix.page(&matching, sort, direction, after_rowid, limit) else {
+        return Ok(None);
+    };
+    let (contacts, next_cursor) =
+        contacts::page_of_rowids(store, &rowids, sort, direction, more).await?;
+    let count = i64::try_from(matching.len()).unwrap_or(i64::MAX);
+    Ok(Some((count, contacts, next_cursor)))
 }
 
 fn clean_input(input: &SegmentInput) -> Result<(String, Option<String>, Filter, String)> {
@@ -604,8 +700,8 @@ pub async fn count(store: &Store, id: SegmentId) -> Result<(i64, Duration)> {
         return Ok((n, started.elapsed()));
     }
     let generation = generation::current(store).await?;
-    let (_, compiled) = prepare(store, &segment.filter).await?;
-    let n = count_compiled(store, &compiled).await?;
+    let prepared = prepare_all(store, &segment.filter).await?;
+    let n = count_prepared(store, &prepared).await?;
     let elapsed = started.elapsed();
     sqlx::query(
         "UPDATE segments SET cached_count = ?, cached_generation = ?, cached_at = ? WHERE id = ?",

@@ -192,6 +192,19 @@ impl<T: PartialOrd + Copy> NumOp<T> {
         }
     }
 
+    /// The same comparison on values converted by `f`.
+    pub fn map<U>(self, f: impl Fn(T) -> U) -> NumOp<U> {
+        match self {
+            NumOp::Eq(v) => NumOp::Eq(f(v)),
+            NumOp::Neq(v) => NumOp::Neq(f(v)),
+            NumOp::Gt(v) => NumOp::Gt(f(v)),
+            NumOp::Gte(v) => NumOp::Gte(f(v)),
+            NumOp::Lt(v) => NumOp::Lt(f(v)),
+            NumOp::Lte(v) => NumOp::Lte(f(v)),
+            NumOp::Between(lo, hi) => NumOp::Between(f(lo), f(hi)),
+        }
+    }
+
     /// `neq` is the one negative comparison: it matches a missing value.
     pub fn is_negative(&self) -> bool {
         matches!(self, NumOp::Neq(_))

@@ -161,18 +161,7 @@ fn eval_rule(
         Rule::Revenue(op) => {
             let scaled =
                 i128::from(c.revenue_minor) * i128::from(revenue_scale(&c.revenue_currency));
-            let op = match *op {
-                super::NumOp::Eq(v) => super::NumOp::Eq(i128::from(v)),
-                super::NumOp::Neq(v) => super::NumOp::Neq(i128::from(v)),
-                super::NumOp::Gt(v) => super::NumOp::Gt(i128::from(v)),
-                super::NumOp::Gte(v) => super::NumOp::Gte(i128::from(v)),
-                super::NumOp::Lt(v) => super::NumOp::Lt(i128::from(v)),
-                super::NumOp::Lte(v) => super::NumOp::Lte(i128::from(v)),
-                super::NumOp::Between(lo, hi) => {
-                    super::NumOp::Between(i128::from(lo), i128::from(hi))
-                }
-            };
-            op.test(scaled)
+            op.map(i128::from).test(scaled)
         }
         Rule::Date(field, op) => {
             let value = match field {
@@ -210,7 +199,7 @@ fn eval_rule(
 }
 
 /// A text operator applied to a folded value ("" when missing).
-pub(crate) fn text_test(op: &TextOp, folded: &str) -> bool {
+pub fn text_test(op: &TextOp, folded: &str) -> bool {
     match op {
         TextOp::Eq(v) => folded == v,
         TextOp::Neq(v) => folded != v,

@@ -479,7 +479,7 @@ pub(crate) fn iso_day(raw: &str) -> Option<NaiveDate> {
 }
 
 /// Whether text has the shape `dddd-dd-dd` (what SQLite's GLOB checks).
-pub(crate) fn is_iso_day_shape(raw: &str) -> bool {
+pub fn is_iso_day_shape(raw: &str) -> bool {
     let b = raw.as_bytes();
     b.len() == 10
         && b.iter().enumerate().all(|(i, c)| match i {

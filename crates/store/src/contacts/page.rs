@@ -57,7 +57,7 @@ pub enum Direction {
 impl SortField {
     /// The SQL expression sorted on. Each must match its index in migration
     /// 0002 exactly, or SQLite cannot use the index.
-    fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             SortField::Name => {
                 "lower(coalesce(last_name || ' ' || first_name, last_name, first_name, email, phone))"
@@ -333,6 +333,72 @@ async fn hydrate(store: &Store, rows: &[SqliteRow]) -> Result<Vec<Contact>> {
             row.into_contact(own)
         })
         .collect()
+}
+
+/// Decodes a cursor for `sort`/`direction` and returns the contact it points
+/// after (the segment index finds its position by that contact).
+pub(crate) fn cursor_contact(
+    raw: &str,
+    sort: SortField,
+    direction: Direction,
+) -> Result<uuid::Uuid> {
+    let query = PageQuery {
+        sort,
+        direction,
+        ..PageQuery::default()
+    };
+    Ok(Cursor::decode(raw, &query)?.id)
+}
+
+/// The contacts with these rowids, in this order, and the cursor after the
+/// last one when `more` says a next page exists: a page whose rows were
+/// chosen elsewhere (the segment index), with the same cursor format as
+/// [`page`].
+pub(crate) async fn page_of_rowids(
+    store: &Store,
+    rowids: &[i64],
+    sort: SortField,
+    direction: Direction,
+    more: bool,
+) -> Result<(Vec<Contact>, Option<String>)> {
+    if rowids.is_empty() {
+        return Ok((Vec::new(), None));
+    }
+    let key = sort.key();
+    let mut q = QueryBuilder::<Sqlite>::new(format!(
+        "SELECT {COLUMNS}, {key} AS sort_key, rowid AS page_rowid FROM contacts WHERE rowid IN ("
+    ));
+    let mut list = q.separated(", ");
+    for rowid in rowids {
+        list.push_bind(*rowid);
+    }
+    q.push(")");
+    let mut rows = q
+        .build()
+        .fetch_all(store.pool())
+        .await
+        .context("reading a page of contacts")?;
+    let order: HashMap<i64, usize> = rowids.iter().enumerate().map(|(i, r)| (*r, i)).collect();
+    let mut keyed = Vec::with_capacity(rows.len());
+    for row in rows.drain(..) {
+        let rowid: i64 = row.try_get("page_rowid").context("reading a rowid")?;
+        keyed.push((order.get(&rowid).copied().unwrap_or(usize::MAX), row));
+    }
+    keyed.sort_by_key(|(i, _)| *i);
+    let rows: Vec<SqliteRow> = keyed.into_iter().map(|(_, row)| row).collect();
+    let next_cursor = match (more, rows.last()) {
+        (true, Some(last)) => Some(
+            Cursor {
+                sort,
+                direction,
+                key: read_key(last, sort)?,
+                id: last.try_get("id").context("reading a contact id")?,
+            }
+            .encode(),
+        ),
+        _ => None,
+    };
+    Ok((hydrate(store, &rows).await?, next_cursor))
 }
 
 async fn count(store: &Store, filters: &Filters) -> Result<i64> {

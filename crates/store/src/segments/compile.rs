@@ -142,6 +142,24 @@ pub fn compile(
     Ok(out)
 }
 
+/// Compiles one rule on its own (the segment index asks SQLite for text
+/// rules this way).
+pub fn compile_rule(
+    rule: &Rule,
+    clock: &Clock,
+    saved: &SavedFilters,
+) -> Result<Compiled, CompileError> {
+    let mut out = Compiled::default();
+    let mut stack = Vec::new();
+    Compiler {
+        clock,
+        saved,
+        stack: &mut stack,
+    }
+    .rule(rule, &mut out)?;
+    Ok(out)
+}
+
 struct Compiler<'a> {
     clock: &'a Clock,
     saved: &'a SavedFilters,
