@@ -73,7 +73,7 @@ export class FakeSegments {
     f.on("segments_update", (a) => this.update(a.id as string, a.input as SegmentInput));
     f.on("segments_duplicate", (a) => this.duplicate(a.id as string));
     f.on("segments_delete", (a) => this.remove(a.id as string));
-    f.on("segments_check", (a) => this.check(a.filter));
+    f.on("segments_check", (a) => this.check(a.filter, (a.editing as string | null) ?? null));
     f.on("segments_preview", (a) => this.preview(a.query as SegmentPreviewQuery));
     f.on("segments_count", (a) => ({ count: this.matching(this.find(a.id as string).filter).length, elapsedMs: 2 }));
     f.on("segments_custom_fields", () => this.customFieldList());

@@ -29,6 +29,7 @@ describe("segment command wrappers", () => {
     await segmentsDuplicate("s1");
     await segmentsDelete("s1");
     await segmentsCheck(filter);
+    await segmentsCheck(filter, "s1");
     await segmentsPreview(query);
     await segmentsCount("s1");
     await segmentsCustomFields();
@@ -39,7 +40,8 @@ describe("segment command wrappers", () => {
       ["segments_update", { id: "s1", input }],
       ["segments_duplicate", { id: "s1" }],
       ["segments_delete", { id: "s1" }],
-      ["segments_check", { filter }],
+      ["segments_check", { filter, editing: null }],
+      ["segments_check", { filter, editing: "s1" }],
       ["segments_preview", { query }],
       ["segments_count", { id: "s1" }],
       ["segments_custom_fields", {}],

@@ -34,9 +34,13 @@ export function segmentsDelete(id: string): Promise<void> {
   return invoke<void>("segments_delete", { id });
 }
 
-/** What is wrong with a filter, each issue at a path like "all[1].any[0]"; empty when it is valid. */
-export function segmentsCheck(filter: unknown): Promise<FilterIssue[]> {
-  return invoke<FilterIssue[]>("segments_check", { filter });
+/**
+ * What is wrong with a filter, each issue at a path like "all[1].any[0]";
+ * empty when it is valid. `editing` is the segment being edited, so a filter
+ * that would include itself is caught.
+ */
+export function segmentsCheck(filter: unknown, editing: string | null = null): Promise<FilterIssue[]> {
+  return invoke<FilterIssue[]>("segments_check", { filter, editing });
 }
 
 /**

@@ -120,6 +120,8 @@ describe("segments store: the builder", () => {
     await store().open(s.id);
     expect(editor()).toMatchObject({ id: s.id, status: "ready", name: "Example", description: "The brief's", usedBy: ["User"], dirty: false });
     expect(root().children).toHaveLength(5);
+    // The check knows which segment is edited, to catch one that would include itself.
+    await waitFor(() => expect(fake.callsOf("segments_check").at(-1)!.args).toMatchObject({ editing: s.id }));
     fake.on("segments_get", () => {
       throw commandError("not_found", "This segment no longer exists");
     });
@@ -166,7 +168,7 @@ describe("segments store: the builder", () => {
     expect(fake.callsOf("segments_preview")).toHaveLength(2);
     const filter = { all: [{ field: "tag", op: "has_any", value: ["vip"] }] };
     expect(previews(fake)[1]!.filter).toEqual(filter);
-    expect(fake.callsOf("segments_check").at(-1)!.args).toEqual({ filter });
+    expect(fake.callsOf("segments_check").at(-1)!.args).toEqual({ filter, editing: null });
     vi.useRealTimers();
     await waitFor(() => expect(editor().preview).toMatchObject({ status: "ready", count: 2, skipped: 0 }));
   });

@@ -175,8 +175,10 @@ function initialEditor(): EditorState {
 export const NAME_REQUIRED = "Give the segment a name";
 
 // Every preview request carries a larger ticket; only the answer to the latest counts.
-let ticket = 0;
-let latestTicket = 0;
+// The backend remembers the largest ticket it has seen for as long as the app
+// runs, so the count starts at the clock: a reloaded page still counts upwards.
+let ticket = Date.now();
+let latestTicket = ticket;
 // Bumped by every check, list load and editor session: older answers are dropped.
 let checkGeneration = 0;
 let listGeneration = 0;
@@ -216,9 +218,9 @@ export const useSegmentsStore = create<SegmentsState>()((set, get) => {
     await Promise.all(Array.from({ length: COUNT_CONCURRENCY }, worker));
   }
 
-  function runCheck(compiled: Compiled, rootId: string) {
+  function runCheck(compiled: Compiled, rootId: string, editing: string | null) {
     const mine = ++checkGeneration;
-    segmentsCheck(compiled.filter).then(
+    segmentsCheck(compiled.filter, editing).then(
       (found) => {
         if (mine !== checkGeneration) return;
         const issues: Record<string, string[]> = {};
@@ -243,7 +245,7 @@ export const useSegmentsStore = create<SegmentsState>()((set, get) => {
     latestTicket = mine;
     const p = editor.preview;
     setPreview(more ? { loadingMore: true, error: null } : { status: "loading", loadingMore: false, error: null, skipped: compiled.skipped.length });
-    if (!more) runCheck(compiled, editor.root.id);
+    if (!more) runCheck(compiled, editor.root.id, editor.id);
     try {
       const res = await segmentsPreview({
         filter: compiled.filter,
