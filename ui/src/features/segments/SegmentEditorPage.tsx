@@ -34,7 +34,8 @@ function Sentence() {
   );
 }
 
-function Details() {
+/** Name and description; Enter in the name saves. */
+function Details({ onSubmit }: { onSubmit: () => void }) {
   const name = useSegmentsStore((s) => s.editor.name);
   const description = useSegmentsStore((s) => s.editor.description);
   const nameError = useSegmentsStore((s) => s.editor.nameError);
@@ -50,6 +51,9 @@ function Details() {
           value={name}
           onChange={(e) => setName(e.currentTarget.value)}
           onBlur={checkName}
+          onKeyDown={(e) => {
+            if (e.key === "Enter") onSubmit();
+          }}
           error={nameError}
           data-testid="segment-name"
           errorProps={{ "data-testid": "segment-name-error" }}
@@ -137,61 +141,61 @@ export function SegmentEditorPage() {
     <Page wide>
       <BackLink />
       <PageHeader
-          title={title}
-          description="Describe who belongs in this segment. The preview updates as you go."
-          actions={
-            <>
-              <Button variant="default" onClick={cancel} disabled={saving} data-testid="segment-cancel">
-                Cancel
-              </Button>
-              <Button onClick={() => void submit()} loading={saving} disabled={status !== "ready"} leftSection={<IconDeviceFloppy size={16} />} data-testid="segment-save">
-                Save segment
-              </Button>
-            </>
-          }
-        />
-        {status !== "ready" ? (
-          <Loading />
-        ) : (
-          <SegmentOptionsContext.Provider value={options}>
-            {formError && (
-              <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} mb="lg" data-testid="segment-form-error">
-                {formError}
-              </Alert>
-            )}
-            <Grid gap="lg">
-              <Grid.Col span={{ base: 12, lg: 7, xl: 8 }}>
-                <Stack gap="lg">
-                  <Details />
-                  <Card>
-                    <Stack gap="md">
-                      <Stack gap={2}>
-                        <Text fw={650}>Who is in this segment</Text>
-                        <Text size="sm" c="dimmed">
-                          Combine rules in groups: “All of” needs every condition, “Any of” at least one, “None of” leaves out
-                          contacts matching any.
-                        </Text>
-                      </Stack>
-                      <Sentence />
-                      {usedBy.length > 0 && (
-                        <Group gap={6} wrap="nowrap" data-testid="segment-used-by">
-                          <IconInfoCircle size={15} color="var(--mantine-color-dimmed)" style={{ flexShrink: 0 }} />
-                          <Text size="xs" c="dimmed">
-                            Used by {usedBy.map((n) => `“${n}”`).join(", ")}: changes here change {usedBy.length === 1 ? "it" : "them"} too.
-                          </Text>
-                        </Group>
-                      )}
-                      <GroupEditor group={root} depth={1} path="" />
+        title={title}
+        description="Describe who belongs in this segment. The preview updates as you go."
+        actions={
+          <>
+            <Button variant="default" onClick={cancel} disabled={saving} data-testid="segment-cancel">
+              Cancel
+            </Button>
+            <Button onClick={() => void submit()} loading={saving} disabled={status !== "ready"} leftSection={<IconDeviceFloppy size={16} />} data-testid="segment-save">
+              Save segment
+            </Button>
+          </>
+        }
+      />
+      {status !== "ready" ? (
+        <Loading />
+      ) : (
+        <SegmentOptionsContext.Provider value={options}>
+          {formError && (
+            <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} mb="lg" data-testid="segment-form-error">
+              {formError}
+            </Alert>
+          )}
+          <Grid gap="lg">
+            <Grid.Col span={{ base: 12, lg: 7, xl: 8 }}>
+              <Stack gap="lg">
+                <Details onSubmit={() => void submit()} />
+                <Card>
+                  <Stack gap="md">
+                    <Stack gap={2}>
+                      <Text fw={650}>Who is in this segment</Text>
+                      <Text size="sm" c="dimmed">
+                        Combine rules in groups: “All of” needs every condition, “Any of” at least one, “None of” leaves out
+                        contacts matching any.
+                      </Text>
                     </Stack>
-                  </Card>
-                </Stack>
-              </Grid.Col>
-              <Grid.Col span={{ base: 12, lg: 5, xl: 4 }}>
-                <PreviewPanel />
-              </Grid.Col>
-            </Grid>
-          </SegmentOptionsContext.Provider>
-        )}
+                    <Sentence />
+                    {usedBy.length > 0 && (
+                      <Group gap={6} wrap="nowrap" data-testid="segment-used-by">
+                        <IconInfoCircle size={15} color="var(--mantine-color-dimmed)" style={{ flexShrink: 0 }} />
+                        <Text size="xs" c="dimmed">
+                          Used by {usedBy.map((n) => `“${n}”`).join(", ")}: changes here change {usedBy.length === 1 ? "it" : "them"} too.
+                        </Text>
+                      </Group>
+                    )}
+                    <GroupEditor group={root} depth={1} path="" />
+                  </Stack>
+                </Card>
+              </Stack>
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, lg: 5, xl: 4 }}>
+              <PreviewPanel />
+            </Grid.Col>
+          </Grid>
+        </SegmentOptionsContext.Provider>
+      )}
 
       <Modal opened={confirmLeave} onClose={() => setConfirmLeave(false)} title="Discard your changes?" size="sm">
         <Stack gap="md">
