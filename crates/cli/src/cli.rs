@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "herald",
     version,
-    about = "Herald's engine, headless: contacts, import, export, benchmarks."
+    about = "Herald's engine, headless: contacts, import, export, segments, benchmarks."
 )]
 pub struct Cli {
     /// The workspace file. Defaults to the desktop app's workspace.
@@ -34,6 +34,9 @@ pub enum Command {
     /// Workspace settings (non-secret).
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Saved segments: dynamic groups of contacts defined by a filter.
+    #[command(subcommand)]
+    Segments(SegmentsCommand),
     /// Measure Herald's speed on generated data.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -235,9 +238,102 @@ pub enum SettingsCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum SegmentsCommand {
+    /// Save a new segment from a filter file (the JSON of docs/segments.md).
+    Create(SegmentCreateArgs),
+    /// List the segments with their last counts.
+    List(SegmentListArgs),
+    /// Show a segment: its filter, its exact count and the segments using it.
+    Show(SegmentShowArgs),
+    /// Delete a segment (refused while another segment uses it).
+    Delete(SegmentDeleteArgs),
+    /// Count the contacts a filter or saved segment matches, and show the first page.
+    Preview(SegmentPreviewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SegmentCreateArgs {
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub description: Option<String>,
+    /// The filter, as a JSON file; `-` reads standard input.
+    #[arg(long, value_name = "FILE.json")]
+    pub filter: PathBuf,
+    /// Print the new segment as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SegmentListArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SegmentShowArgs {
+    /// A segment id or name.
+    #[arg(value_name = "ID|NAME")]
+    pub segment: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SegmentDeleteArgs {
+    /// A segment id or name.
+    #[arg(value_name = "ID|NAME")]
+    pub segment: String,
+}
+
+/// The orders a segment preview offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PreviewSort {
+    Name,
+    #[value(name = "created_at", alias = "created-at")]
+    CreatedAt,
+    #[value(
+        name = "last_interaction",
+        alias = "last-interaction",
+        alias = "last_interaction_at"
+    )]
+    LastInteraction,
+    Revenue,
+}
+
+#[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("source")
+        .required(true)
+        .args(["segment", "filter"])
+))]
+pub struct SegmentPreviewArgs {
+    /// A saved segment's id or name.
+    #[arg(value_name = "ID|NAME")]
+    pub segment: Option<String>,
+    /// An unsaved filter, as a JSON file; `-` reads standard input.
+    #[arg(long, value_name = "FILE.json")]
+    pub filter: Option<PathBuf>,
+    /// Contacts in the page shown (1 to 500).
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    #[arg(long, value_enum, default_value_t = PreviewSort::Name)]
+    pub sort: PreviewSort,
+    /// Sort in descending order.
+    #[arg(long)]
+    pub desc: bool,
+    /// Print {"count", "contacts", "elapsed_ms"} as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum BenchCommand {
     /// Generate a CSV of N rows and import it into a fresh workspace.
     Import(BenchImportArgs),
+    /// Generate a workspace of N contacts and time segment counts and previews.
+    Segments(BenchSegmentsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -247,6 +343,24 @@ pub struct BenchImportArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Keep the generated CSV and workspace in this folder (default: a temp dir).
+    #[arg(long)]
+    pub keep: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchSegmentsArgs {
+    /// Contacts to generate.
+    #[arg(long, default_value_t = 100_000)]
+    pub contacts: u32,
+    /// Timed runs per filter.
+    #[arg(long, default_value_t = 20)]
+    pub runs: u32,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Keep the generated workspace in this folder, and reuse it on the next
+    /// run with the same --contacts and --seed (default: a temp dir).
     #[arg(long)]
     pub keep: Option<PathBuf>,
     #[arg(long)]

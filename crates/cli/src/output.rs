@@ -1,4 +1,4 @@
-//! Turning errors into the one line a user reads.
+//! Turning errors into the lines a user reads.
 
 use herald_store::StoreError;
 
@@ -13,6 +13,27 @@ pub fn describe(err: &anyhow::Error) -> String {
         return store.to_string();
     }
     chain(err)
+}
+
+/// The lines to print after `error: `: one per problem of an invalid
+/// filter, each naming the rule's JSON path (`filter at all[1].any[0]: …`,
+/// or `filter: …` for the filter as a whole); one line for anything else.
+pub fn describe_lines(err: &anyhow::Error) -> Vec<String> {
+    if let Some(StoreError::InvalidFilter(issues)) = err.downcast_ref::<StoreError>() {
+        if !issues.is_empty() {
+            return issues
+                .iter()
+                .map(|issue| {
+                    if issue.path.is_empty() {
+                        format!("filter: {}", issue.message)
+                    } else {
+                        format!("filter at {}: {}", issue.path, issue.message)
+                    }
+                })
+                .collect();
+        }
+    }
+    vec![describe(err)]
 }
 
 fn chain(err: &anyhow::Error) -> String {

@@ -1,5 +1,8 @@
 //! `herald bench`: speed measured on generated data, in a fresh workspace.
 
+mod generate;
+mod segments;
+
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::PathBuf;
@@ -18,6 +21,7 @@ use herald_demo as demo;
 pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
     match command {
         BenchCommand::Import(args) => bench_import(args).await,
+        BenchCommand::Segments(args) => segments::run(args).await,
     }
 }
 

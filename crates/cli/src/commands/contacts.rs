@@ -218,11 +218,22 @@ async fn list(store: &Store, args: ListArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
+    print_table(&page);
+    if page.len() == args.limit as usize {
+        if let Some(last) = page.last() {
+            println!("More: --after {}", last.id);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Contacts as a table: id, name, email, phone, country and tags.
+pub(super) fn print_table(contacts: &[Contact]) {
     println!(
         "{:<36}  {:<24}  {:<32}  {:<16}  {:<2}  TAGS",
         "ID", "NAME", "EMAIL", "PHONE", "CC"
     );
-    for c in &page {
+    for c in contacts {
         println!(
             "{:<36}  {:<24}  {:<32}  {:<16}  {:<2}  {}",
             c.id,
@@ -242,12 +253,6 @@ async fn list(store: &Store, args: ListArgs) -> anyhow::Result<ExitCode> {
             c.tags.join(", ")
         );
     }
-    if page.len() == args.limit as usize {
-        if let Some(last) = page.last() {
-            println!("More: --after {}", last.id);
-        }
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 fn truncate(s: &str, width: usize) -> String {

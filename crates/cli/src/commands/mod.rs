@@ -6,6 +6,7 @@ mod contacts;
 mod init;
 mod interactions;
 mod projects;
+mod segments;
 mod settings;
 
 use std::path::PathBuf;
@@ -28,6 +29,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Interactions(command) => interactions::run(&store, command).await,
         Command::Projects(command) => projects::run(&store, command).await,
         Command::Settings(command) => settings::run(&store, command).await,
+        Command::Segments(command) => segments::run(&store, command).await,
         Command::Bench(_) => unreachable!("handled above"),
     };
     store.close().await;

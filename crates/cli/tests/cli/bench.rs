@@ -15,3 +15,65 @@ fn bench_import_generates_and_imports_every_row() {
     assert!(skipped < 300, "{report}");
     assert!(report["rows_per_second"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn bench_segments_generates_once_and_times_every_filter() {
+    let ws = Workspace::new();
+    let keep = ws.path("kept");
+    let keep = keep.to_str().unwrap();
+    let args = [
+        "bench",
+        "segments",
+        "--contacts",
+        "3000",
+        "--runs",
+        "2",
+        "--keep",
+        keep,
+        "--json",
+    ];
+    let report = ws.json(&args);
+    assert_eq!(report["contacts"], 3000);
+    assert_eq!(report["generated_now"], true);
+    assert_eq!(report["generated"]["contacts"], 3000);
+    // Tag k is held by ~0.4/k^0.9 of the contacts: ~2.2 tags each.
+    let links = report["generated"]["tag_links"].as_u64().unwrap();
+    assert!((5_000..8_500).contains(&links), "{report}");
+    let filters = report["filters"].as_array().unwrap();
+    let names: Vec<&str> = filters
+        .iter()
+        .map(|f| f["filter"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "plain columns",
+            "custom field",
+            "nested",
+            "selective (1 week)",
+            "broad tag (40%)"
+        ]
+    );
+    for f in filters {
+        // The bench itself refuses a preview count that differs from the
+        // bare SQL's; here: every filter finds someone, and a page.
+        let count = f["count"].as_u64().unwrap();
+        assert!(count > 0, "{f}");
+        assert_eq!(f["page"].as_u64().unwrap(), count.min(50), "{f}");
+        assert!(f["preview_p50_ms"].as_f64().unwrap() >= 0.0);
+        assert!(f["sql"].as_str().unwrap().starts_with("SELECT COUNT(*)"));
+    }
+    let broad = filters[4]["count"].as_u64().unwrap();
+    assert!(
+        (900..1_500).contains(&broad),
+        "the top tag is ~40%: {broad}"
+    );
+
+    // The kept workspace is reused, and is a normal workspace.
+    let again = ws.json(&args);
+    assert_eq!(again["generated_now"], false);
+    assert_eq!(again["filters"][4]["count"], broad);
+    let db = std::path::Path::new(keep).join("bench-segments.sqlite3");
+    let statuses = crate::helpers::herald(&db, &["projects", "statuses"]);
+    assert!(String::from_utf8_lossy(&statuses.stdout).contains("churned"));
+}

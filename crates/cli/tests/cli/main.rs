@@ -7,3 +7,4 @@ mod bench;
 mod contacts;
 mod demo;
 mod errors;
+mod segments;
