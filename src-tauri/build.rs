@@ -6,6 +6,8 @@
 const COMMANDS: &[&str] = &[
     "workspace_info",
     "workspace_load_demo",
+    "workspace_update_settings",
+    "workspace_setting_options",
     "contacts_list",
     "contacts_get",
     "contacts_create",

@@ -36,6 +36,8 @@ fn export_into(dir: &Path) -> Result<(), ts_rs::ExportError> {
         ErrorKind,
         WorkspaceInfo,
         DemoSummary,
+        WorkspaceSettingsInput,
+        SettingOptions,
         ContactRow,
         EmailStatus,
         SmsStatus,

@@ -444,3 +444,56 @@ fn segments_save_preview_and_explain_problems_over_ipc() {
         2
     );
 }
+
+#[test]
+fn workspace_settings_are_saved_together_or_not_at_all() {
+    let app = app();
+    let options = app.ok("workspace_setting_options", json!({}));
+    assert!(options["timeZones"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("Europe/Berlin")));
+    assert!(options["currencies"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("EUR")));
+
+    let bad = app.err(
+        "workspace_update_settings",
+        json!({"input": {"name": "Acme", "defaultRegion": "DE", "defaultCurrency": "EUR",
+                         "timeZone": "Mars/Olympus"}}),
+    );
+    assert_eq!(bad["kind"], "validation");
+    assert_eq!(bad["field"], "timeZone");
+    assert!(
+        bad["message"].as_str().unwrap().contains("Mars/Olympus"),
+        "{bad}"
+    );
+    let unchanged = app.ok("workspace_info", json!({}));
+    assert_eq!(unchanged["name"], "My workspace");
+    assert_eq!(unchanged["timeZone"], "UTC");
+
+    let bad = app.err(
+        "workspace_update_settings",
+        json!({"input": {"name": "Acme", "defaultRegion": "Atlantis", "defaultCurrency": "EUR",
+                         "timeZone": "UTC"}}),
+    );
+    assert_eq!(bad["field"], "defaultRegion");
+    let bad = app.err(
+        "workspace_update_settings",
+        json!({"input": {"name": "Acme", "defaultRegion": "", "defaultCurrency": "EURO",
+                         "timeZone": "UTC"}}),
+    );
+    assert_eq!(bad["field"], "defaultCurrency");
+
+    let saved = app.ok(
+        "workspace_update_settings",
+        json!({"input": {"name": " Acme GmbH ", "defaultRegion": "de", "defaultCurrency": "eur",
+                         "timeZone": "Europe/Berlin"}}),
+    );
+    assert_eq!(saved["name"], "Acme GmbH");
+    assert_eq!(saved["defaultRegion"], "DE");
+    assert_eq!(saved["defaultCurrency"], "EUR");
+    assert_eq!(saved["timeZone"], "Europe/Berlin");
+    assert_eq!(app.ok("workspace_info", json!({})), saved);
+}

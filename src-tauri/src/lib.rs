@@ -56,6 +56,8 @@ fn invoke_handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 's
     tauri::generate_handler![
         commands::workspace::workspace_info,
         commands::workspace::workspace_load_demo,
+        commands::workspace::workspace_update_settings,
+        commands::workspace::workspace_setting_options,
         commands::contacts::contacts_list,
         commands::contacts::contacts_get,
         commands::contacts::contacts_create,

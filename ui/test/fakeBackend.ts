@@ -97,6 +97,7 @@ export class FakeBackend {
       contacts: 0,
       defaultRegion: opts.defaultRegion === undefined ? "GB" : opts.defaultRegion,
       defaultCurrency: "GBP",
+      timeZone: "Europe/London",
     };
     this.latencyMs = opts.latencyMs ?? 0;
   }

@@ -87,7 +87,32 @@ pub async fn time_zone(store: &Store) -> Result<chrono_tz::Tz> {
 }
 
 pub async fn set_time_zone(store: &Store, name: &str) -> Result<()> {
-    let tz: chrono_tz::Tz = name.trim().parse().map_err(|_| {
+    let tz = parse_time_zone(name)?;
+    set(store, "time_zone", &tz.name()).await
+}
+
+/// The workspace settings the app edits together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceSettings {
+    pub name: String,
+    pub default_region: Option<CountryCode>,
+    pub default_currency: Currency,
+    pub time_zone: chrono_tz::Tz,
+}
+
+/// All of them, as stored now.
+pub async fn load(store: &Store) -> Result<WorkspaceSettings> {
+    Ok(WorkspaceSettings {
+        name: workspace_name(store).await?,
+        default_region: default_region(store).await?,
+        default_currency: default_currency(store).await?,
+        time_zone: time_zone(store).await?,
+    })
+}
+
+/// Parses a time zone name (IANA, e.g. "Europe/Berlin").
+pub fn parse_time_zone(name: &str) -> Result<chrono_tz::Tz> {
+    name.trim().parse().map_err(|_| {
         StoreError::validation(
             "time_zone",
             format!(
@@ -95,6 +120,50 @@ pub async fn set_time_zone(store: &Store, name: &str) -> Result<()> {
                 name.trim()
             ),
         )
-    })?;
-    set(store, "time_zone", &tz.name()).await
+    })
+}
+
+/// Saves all of them in one transaction. A new time zone moves calendar
+/// days, so cached segment counts are dropped with it.
+pub async fn save(store: &Store, new: &WorkspaceSettings) -> Result<()> {
+    let name = new.name.trim();
+    if name.is_empty() {
+        return Err(StoreError::validation(
+            "workspace_name",
+            "the workspace name cannot be empty",
+        ));
+    }
+    let old_zone = time_zone(store).await?;
+    let values = [
+        ("workspace_name", serde_json::to_string(name)),
+        ("default_region", serde_json::to_string(&new.default_region)),
+        (
+            "default_currency",
+            serde_json::to_string(&new.default_currency),
+        ),
+        ("time_zone", serde_json::to_string(new.time_zone.name())),
+    ];
+    let mut tx = store.begin_write().await?;
+    for (key, value) in values {
+        let value = value.context("serialising a setting")?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES (?, ?)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&mut *tx)
+        .await
+        .with_context(|| format!("writing setting {key}"))?;
+    }
+    if old_zone != new.time_zone {
+        sqlx::query(
+            "UPDATE segments SET cached_count = NULL, cached_generation = NULL, cached_at = NULL",
+        )
+        .execute(&mut *tx)
+        .await
+        .context("clearing cached segment counts")?;
+    }
+    tx.commit().await.context("saving the workspace settings")?;
+    Ok(())
 }

@@ -11,4 +11,8 @@ path: string, name: string, contacts: number,
 /**
  * The country assumed for phone numbers without a country code.
  */
-defaultRegion: string | null, defaultCurrency: string, };
+defaultRegion: string | null, defaultCurrency: string, 
+/**
+ * The IANA zone segment filters read calendar days in.
+ */
+timeZone: string, };
