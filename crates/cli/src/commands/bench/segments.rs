@@ -1,12 +1,14 @@
 //! `herald bench segments`: how long a segment preview (exact count + the
-//! first page of 50, sorted by name) takes on a generated workspace, next to
-//! the bare `SELECT COUNT(*)` of the same compiled SQL.
+//! first page of 50, sorted by name) takes on a generated workspace, by the
+//! SQL path and by the in-memory segment index, next to the bare
+//! `SELECT COUNT(*)` of the same compiled SQL.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use herald_core::segment::Filter;
 use herald_store::contacts::{Direction, SortField};
 use herald_store::segments::{self, Bind};
 use herald_store::Store;
@@ -91,6 +93,147 @@ fn ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1000.0 * 100.0).round() / 100.0
 }
 
+/// Timings of one filter's previews: the first run apart, then the
+/// others sorted.
+struct Timed {
+    count: i64,
+    page: usize,
+    first: Duration,
+    times: Vec<Duration>,
+}
+
+/// One preview, then `runs` more, timed around the whole call.
+async fn time_previews(store: &Store, case: &Case, runs: usize) -> anyhow::Result<Timed> {
+    let mut first = None;
+    let mut times = Vec::with_capacity(runs);
+    let (mut count, mut page) = (0, 0);
+    for run in 0..=runs {
+        let started = Instant::now();
+        let p = segments::preview(
+            store,
+            &case.filter,
+            SortField::Name,
+            Direction::Asc,
+            None,
+            PAGE,
+        )
+        .await?;
+        let took = started.elapsed();
+        if run == 0 {
+            first = Some(took);
+            (count, page) = (p.count, p.contacts.len());
+        } else {
+            times.push(took);
+            // A relative date ("within the last 2 years") moves with the
+            // clock, so its count may change by one between runs.
+            anyhow::ensure!(
+                p.count == count || depends_on_now(case),
+                "\"{}\": the count changed between runs",
+                case.name
+            );
+        }
+    }
+    times.sort();
+    Ok(Timed {
+        count,
+        page,
+        first: first.unwrap_or_default(),
+        times,
+    })
+}
+
+fn depends_on_now(case: &Case) -> bool {
+    Filter::parse(&case.filter).is_ok_and(|f| f.depends_on_now())
+}
+
+/// Checks that the SQL path (a bare count) and the index agree, back to
+/// back. A filter with relative dates is compiled against the clock, so a
+/// contact may cross its boundary between the two: it gets three tries.
+async fn agree(sql_store: &Store, index_store: &Store, case: &Case) -> anyhow::Result<()> {
+    let mut last = (0, 0);
+    for _ in 0..3 {
+        let (_, compiled) = segments::prepare(sql_store, &case.filter).await?;
+        let by_sql = segments::count_compiled(sql_store, &compiled).await?;
+        let by_index = segments::preview(
+            index_store,
+            &case.filter,
+            SortField::Name,
+            Direction::Asc,
+            None,
+            1,
+        )
+        .await?
+        .count;
+        if by_sql == by_index {
+            return Ok(());
+        }
+        last = (by_sql, by_index);
+        if !depends_on_now(case) {
+            break;
+        }
+    }
+    anyhow::bail!(
+        "\"{}\": SQL counted {} but the segment index {}",
+        case.name,
+        last.0,
+        last.1
+    )
+}
+
+/// The baseline's timings, and its SQL.
+struct Bare {
+    count: i64,
+    times: Vec<Duration>,
+    sql: String,
+}
+
+/// The compiled condition in one bare `SELECT COUNT(*)`, on one pooled
+/// connection (it has herald_fold), nothing else; the first run warms the
+/// statement and is left out.
+async fn time_bare_count(store: &Store, case: &Case, runs: usize) -> anyhow::Result<Bare> {
+    let (_, compiled) = segments::prepare(store, &case.filter).await?;
+    let (sql, binds) = compiled.to_sql();
+    let text = format!("SELECT COUNT(*) FROM contacts WHERE {sql}");
+    let mut conn = store
+        .pool()
+        .acquire()
+        .await
+        .context("taking a connection")?;
+    let mut times = Vec::with_capacity(runs + 1);
+    let mut count = 0;
+    for _ in 0..=runs {
+        let mut q = sqlx::query_scalar::<_, i64>(&text);
+        for b in &binds {
+            q = match b {
+                Bind::Int(v) => q.bind(*v),
+                Bind::Real(v) => q.bind(*v),
+                Bind::Text(v) => q.bind(v.clone()),
+            };
+        }
+        let started = Instant::now();
+        count = q
+            .fetch_one(&mut *conn)
+            .await
+            .context("running the bare count")?;
+        times.push(started.elapsed());
+    }
+    times.remove(0);
+    times.sort();
+    Ok(Bare {
+        count,
+        times,
+        sql: text,
+    })
+}
+
+/// The process's resident set size now (Linux: VmRSS).
+fn current_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
 /// The 1, 5 and 15 minute load averages (Linux), to judge how quiet the
 /// machine was.
 fn load_average() -> Option<String> {
@@ -152,9 +295,7 @@ pub async fn run(args: BenchSegmentsArgs) -> anyhow::Result<ExitCode> {
                 db_path.display()
             );
             let started = Instant::now();
-            let store = Store::open(&db_path).await?;
-            let summary = generate::generate(&store, args.contacts, args.seed).await?;
-            store.close().await;
+            let summary = generate::generate(&db_path, args.contacts, args.seed).await?;
             let seconds = started.elapsed().as_secs_f64();
             let marker = json!({
                 "contacts": args.contacts,
@@ -177,99 +318,57 @@ pub async fn run(args: BenchSegmentsArgs) -> anyhow::Result<ExitCode> {
         .as_i64()
         .context("the kept workspace's marker has no generated_at_ms")?;
 
-    let store = Store::open(&db_path).await?;
     let runs = args.runs.max(1) as usize;
-    let mut results = Vec::new();
-    for case in cases(generated_at_ms) {
-        eprintln!("Timing \"{}\"…", case.name);
-        // The first run reads pages from disk into the page cache; it is
-        // reported on its own and not counted in the percentiles.
-        let started = Instant::now();
-        let first = segments::preview(
-            &store,
-            &case.filter,
-            SortField::Name,
-            Direction::Asc,
-            None,
-            PAGE,
-        )
-        .await?;
-        let first_time = started.elapsed();
-        let mut preview_times = Vec::with_capacity(runs);
-        for _ in 0..runs {
-            let started = Instant::now();
-            let p = segments::preview(
-                &store,
-                &case.filter,
-                SortField::Name,
-                Direction::Asc,
-                None,
-                PAGE,
-            )
-            .await?;
-            preview_times.push(started.elapsed());
-            anyhow::ensure!(
-                p.count == first.count,
-                "\"{}\": the count changed between runs",
-                case.name
-            );
-        }
-        preview_times.sort();
+    let cases = cases(generated_at_ms);
+    // Two stores on the file. One never builds the in-memory index, so its
+    // previews take the SQL path, as in one-shot CLI commands and in the
+    // app until its index is built (and after every data change, until it
+    // is rebuilt). The other builds the index once, as the app keeps it.
+    let sql_store = Store::open(&db_path).await?;
+    let index_store = Store::open(&db_path).await?;
+    eprintln!("Building the segment index…");
+    let rss_before = current_rss_bytes();
+    let built_in = segments::warm_index(&index_store).await?;
+    let rss_after = current_rss_bytes();
 
-        // The baseline: the compiled condition in one bare COUNT(*), on one
-        // pooled connection (it has herald_fold), nothing else.
-        let (_, compiled) = segments::prepare(&store, &case.filter).await?;
-        let (sql, binds) = compiled.to_sql();
-        let text = format!("SELECT COUNT(*) FROM contacts WHERE {sql}");
-        let mut conn = store
-            .pool()
-            .acquire()
-            .await
-            .context("taking a connection")?;
-        let mut count_times = Vec::with_capacity(runs);
-        let mut counted = 0;
-        for _ in 0..=runs {
-            let mut q = sqlx::query_scalar::<_, i64>(&text);
-            for b in &binds {
-                q = match b {
-                    Bind::Int(v) => q.bind(*v),
-                    Bind::Real(v) => q.bind(*v),
-                    Bind::Text(v) => q.bind(v.clone()),
-                };
-            }
-            let started = Instant::now();
-            counted = q
-                .fetch_one(&mut *conn)
-                .await
-                .context("running the bare count")?;
-            count_times.push(started.elapsed());
-        }
-        drop(conn);
-        // The first bare count warms its statement; leave it out too.
-        count_times.remove(0);
-        count_times.sort();
+    let mut results = Vec::new();
+    for case in &cases {
+        eprintln!("Timing \"{}\"…", case.name);
+        let sql = time_previews(&sql_store, case, runs).await?;
+        let bare = time_bare_count(&sql_store, case, runs).await?;
         anyhow::ensure!(
-            counted == first.count,
-            "\"{}\": the preview counted {} but the bare SQL {counted}",
+            bare.count == sql.count || depends_on_now(case),
+            "\"{}\": the preview counted {} but the bare SQL {}",
             case.name,
-            first.count
+            sql.count,
+            bare.count
         );
-        let p50 = percentile(&preview_times, 50.0);
-        let count_p50 = percentile(&count_times, 50.0);
+        let index = time_previews(&index_store, case, runs).await?;
+        agree(&sql_store, &index_store, case).await?;
+        let bare_p50 = percentile(&bare.times, 50.0);
+        let ratio = |t: &Timed| {
+            let p50 = percentile(&t.times, 50.0).as_secs_f64();
+            (p50 / bare_p50.as_secs_f64().max(1e-9) * 100.0).round() / 100.0
+        };
         results.push(json!({
             "filter": case.name,
             "json": case.filter,
-            "count": first.count,
-            "page": first.contacts.len(),
-            "preview_first_ms": ms(first_time),
-            "preview_p50_ms": ms(p50),
-            "preview_p95_ms": ms(percentile(&preview_times, 95.0)),
-            "count_sql_p50_ms": ms(count_p50),
-            "ratio": (p50.as_secs_f64() / count_p50.as_secs_f64().max(1e-9) * 100.0).round() / 100.0,
-            "sql": text,
+            "count": sql.count,
+            "page": sql.page,
+            "sql_first_ms": ms(sql.first),
+            "sql_p50_ms": ms(percentile(&sql.times, 50.0)),
+            "sql_p95_ms": ms(percentile(&sql.times, 95.0)),
+            "index_first_ms": ms(index.first),
+            "index_p50_ms": ms(percentile(&index.times, 50.0)),
+            "index_p95_ms": ms(percentile(&index.times, 95.0)),
+            "bare_count_p50_ms": ms(bare_p50),
+            "sql_ratio": ratio(&sql),
+            "index_ratio": ratio(&index),
+            "sql": bare.sql,
         }));
     }
-    store.close().await;
+    sql_store.close().await;
+    index_store.close().await;
     let workspace_bytes = std::fs::metadata(&db_path).map(|m| m.len()).unwrap_or(0);
 
     let report = json!({
@@ -285,6 +384,11 @@ pub async fn run(args: BenchSegmentsArgs) -> anyhow::Result<ExitCode> {
         "workspace_bytes": workspace_bytes,
         "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         "load_average": load_average(),
+        "index_build_ms": ms(built_in),
+        "index_rss_bytes": match (rss_before, rss_after) {
+            (Some(b), Some(a)) => Some(a.saturating_sub(b)),
+            _ => None,
+        },
         "filters": results,
     });
     if args.json {
@@ -301,24 +405,54 @@ pub async fn run(args: BenchSegmentsArgs) -> anyhow::Result<ExitCode> {
     if let Some(load) = load_average() {
         println!("load average at the end: {load} (other work on the machine skews timings)");
     }
-    println!("preview = exact count + first page of {PAGE} sorted by name (segments::preview)");
+    println!(
+        "index: built in {:.0} ms{}",
+        ms(built_in),
+        match (rss_before, rss_after) {
+            (Some(b), Some(a)) => format!(", +{:.0} MB RSS", a.saturating_sub(b) as f64 / 1e6),
+            _ => String::new(),
+        }
+    );
+    println!(
+        "preview = exact count + first page of {PAGE} sorted by name (segments::preview), \
+         by SQL (index off) and by the in-memory index"
+    );
     println!("bare    = SELECT COUNT(*) FROM contacts WHERE <compiled SQL>, one connection");
+    println!(
+        "first   = the first run (cold caches; for the index, custom fields load on first use)"
+    );
     println!();
     println!(
-        "{:<20} {:>9} {:>10} {:>10} {:>10} {:>10} {:>7}",
-        "filter", "count", "first ms", "p50 ms", "p95 ms", "bare p50", "ratio"
+        "{:<20} {:>8} | {:>9} {:>9} {:>9} | {:>9} {:>9} {:>9} | {:>9} | {:>7} {:>7}",
+        "filter",
+        "count",
+        "SQL first",
+        "SQL p50",
+        "SQL p95",
+        "idx first",
+        "idx p50",
+        "idx p95",
+        "bare p50",
+        "SQL/bare",
+        "idx/bare"
     );
     for r in &results {
+        let f = |key: &str| r[key].as_f64().unwrap_or(0.0);
         println!(
-            "{:<20} {:>9} {:>10.2} {:>10.2} {:>10.2} {:>10.2} {:>7.2}",
+            "{:<20} {:>8} | {:>9.2} {:>9.2} {:>9.2} | {:>9.2} {:>9.2} {:>9.2} | {:>9.2} | {:>7.2} {:>7.2}",
             r["filter"].as_str().unwrap_or(""),
             r["count"].as_i64().unwrap_or(0),
-            r["preview_first_ms"].as_f64().unwrap_or(0.0),
-            r["preview_p50_ms"].as_f64().unwrap_or(0.0),
-            r["preview_p95_ms"].as_f64().unwrap_or(0.0),
-            r["count_sql_p50_ms"].as_f64().unwrap_or(0.0),
-            r["ratio"].as_f64().unwrap_or(0.0),
+            f("sql_first_ms"),
+            f("sql_p50_ms"),
+            f("sql_p95_ms"),
+            f("index_first_ms"),
+            f("index_p50_ms"),
+            f("index_p95_ms"),
+            f("bare_count_p50_ms"),
+            f("sql_ratio"),
+            f("index_ratio"),
         );
     }
+    println!("(times in ms)");
     Ok(ExitCode::SUCCESS)
 }
