@@ -17,8 +17,11 @@ import type { ImportPreview } from "../src/bindings/ImportPreview";
 import type { ImportRequest } from "../src/bindings/ImportRequest";
 import type { ImportRowError } from "../src/bindings/ImportRowError";
 import type { ImportSummary } from "../src/bindings/ImportSummary";
+import type { SettingOptions } from "../src/bindings/SettingOptions";
 import type { TagCount } from "../src/bindings/TagCount";
 import type { WorkspaceInfo } from "../src/bindings/WorkspaceInfo";
+import type { WorkspaceSettingsInput } from "../src/bindings/WorkspaceSettingsInput";
+import { COUNTRY_CODES } from "../src/lib/countries";
 
 export type Call = { cmd: string; args: unknown; headers?: Record<string, string> };
 type Handler = (args: Record<string, unknown>) => unknown;
@@ -66,6 +69,16 @@ export function checkField(field: string, raw: string, defaultRegion: string | n
     ? { ok: true, normalized: code, message: null }
     : { ok: false, normalized: null, message: `"${value}" is not a country we know` };
 }
+
+/** A sample of what workspace_setting_options offers (the real lists are every ISO 4217 code and IANA zone). */
+export const SETTING_OPTIONS: SettingOptions = {
+  currencies: ["AUD", "CAD", "CHF", "DKK", "EUR", "GBP", "JPY", "NOK", "NZD", "PLN", "SEK", "USD"],
+  timeZones: [
+    "America/Chicago", "America/Los_Angeles", "America/New_York", "America/Toronto", "Asia/Kolkata", "Asia/Singapore",
+    "Asia/Tokyo", "Australia/Sydney", "Europe/Amsterdam", "Europe/Berlin", "Europe/Dublin", "Europe/London",
+    "Europe/Madrid", "Europe/Paris", "Pacific/Auckland", "UTC",
+  ],
+};
 
 type Stored = ContactDetail;
 
@@ -141,6 +154,10 @@ export class FakeBackend {
         return { ...this.info, contacts: this.contacts.length };
       case "workspace_load_demo":
         return this.loadDemo(args.count as number);
+      case "workspace_update_settings":
+        return this.updateSettings(args.input as WorkspaceSettingsInput);
+      case "workspace_setting_options":
+        return structuredClone(SETTING_OPTIONS);
       case "contacts_list":
         return this.list(args.query as ContactListQuery);
       case "contacts_get":
@@ -401,6 +418,34 @@ export class FakeBackend {
       currency: this.info.defaultCurrency,
     });
     return structuredClone(c);
+  }
+
+  // ---- settings ----
+
+  /** Like the backend: every value is checked first, and nothing changes unless all are valid. */
+  private updateSettings(input: WorkspaceSettingsInput): WorkspaceInfo {
+    const name = input.name.trim();
+    if (!name) throw commandError("validation", "the workspace needs a name", "name");
+    if ([...name].length > 80) throw commandError("validation", "a workspace name is at most 80 characters", "name");
+    const rawRegion = input.defaultRegion.trim();
+    const region = rawRegion.toUpperCase();
+    if (rawRegion && !COUNTRY_CODES.includes(region)) {
+      throw commandError("validation", `"${rawRegion}" is not a country: use an ISO 3166-1 alpha-2 code such as US or DE`, "defaultRegion");
+    }
+    const currency = input.defaultCurrency.trim().toUpperCase();
+    if (!SETTING_OPTIONS.currencies.includes(currency)) {
+      throw commandError(
+        "validation",
+        `"${input.defaultCurrency.trim()}" is not a currency: use an ISO 4217 code such as USD or EUR`,
+        "defaultCurrency",
+      );
+    }
+    const zone = input.timeZone.trim();
+    if (!SETTING_OPTIONS.timeZones.includes(zone)) {
+      throw commandError("validation", `"${zone}" is not a time zone; use an IANA name such as Europe/Berlin`, "timeZone");
+    }
+    this.info = { ...this.info, name, defaultRegion: rawRegion ? region : null, defaultCurrency: currency, timeZone: zone };
+    return { ...this.info, contacts: this.contacts.length };
   }
 
   // ---- demo data ----

@@ -1,8 +1,9 @@
 import { create } from "zustand";
 import { errorMessage } from "../api/errors";
-import { workspaceInfo, workspaceLoadDemo } from "../api/workspace";
+import { workspaceInfo, workspaceLoadDemo, workspaceUpdateSettings } from "../api/workspace";
 import type { DemoSummary } from "../bindings/DemoSummary";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
+import type { WorkspaceSettingsInput } from "../bindings/WorkspaceSettingsInput";
 
 /** How many made-up contacts "Try with demo data" creates. */
 export const DEMO_CONTACTS = 500;
@@ -19,6 +20,12 @@ type WorkspaceState = {
   /** Re-reads the info (counts change after imports and edits) without a loading state. */
   refresh: () => Promise<void>;
   loadDemo: () => Promise<DemoSummary | null>;
+  /**
+   * Saves the settings form and shows the saved values. Rejects with the
+   * backend's error (a `validation` one names the field) so the form can put
+   * it under the right input; the info is left as it was then.
+   */
+  saveSettings: (input: WorkspaceSettingsInput) => Promise<WorkspaceInfo>;
   dismissOnboarding: () => void;
 };
 
@@ -70,6 +77,12 @@ export const useWorkspaceStore = create<WorkspaceState>()((set, get) => ({
       set({ demo: { status: "error", error: errorMessage(e) } });
       return null;
     }
+  },
+
+  saveSettings: async (input) => {
+    const info = await workspaceUpdateSettings(input);
+    set({ info, status: "ready", error: null });
+    return info;
   },
 
   dismissOnboarding: () => {
