@@ -64,7 +64,7 @@ build: $(UI_BUILT)
 	cargo build --locked -p herald-cli -p herald-desktop
 
 app: $(UI_BUILT)
-	cargo build --locked -p herald-desktop
+	cargo build --locked -p herald-desktop -p herald-cli
 
 lint: $(UI_BUILT) bindings-check
 	cargo fmt --all -- --check

@@ -4,14 +4,17 @@
 # WebKitWebDriver. Everything runs on loopback, on free ports, with HOME and
 # XDG folders in a temp dir, and is stopped on exit.
 #
+# Usage: scripts/e2e.sh [TEST NAME FILTER]
 # Expects the app to be built already (make does it):
 #   HERALD_E2E_APP  the herald-desktop binary (default: $CARGO_TARGET_DIR/debug/herald-desktop)
+#   HERALD_E2E_CLI  the herald CLI, to compare with (default: $CARGO_TARGET_DIR/debug/herald)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 : "${CARGO_TARGET_DIR:=$HOME/.cache/herald/target}"
 export CARGO_TARGET_DIR
 export HERALD_E2E_APP="${HERALD_E2E_APP:-$CARGO_TARGET_DIR/debug/herald-desktop}"
+export HERALD_E2E_CLI="${HERALD_E2E_CLI:-$CARGO_TARGET_DIR/debug/herald}"
 export HERALD_E2E_SCREENSHOTS="${HERALD_E2E_SCREENSHOTS:-$CARGO_TARGET_DIR/e2e-screenshots}"
 # cargo and rustup keep working after HOME moves into the sandbox.
 export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
@@ -19,6 +22,7 @@ export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
 export PATH="$CARGO_HOME/bin:$PATH"
 
 [ -x "$HERALD_E2E_APP" ] || { echo "e2e: $HERALD_E2E_APP is not built (run make app)" >&2; exit 1; }
+[ -x "$HERALD_E2E_CLI" ] || { echo "e2e: $HERALD_E2E_CLI is not built (run make app)" >&2; exit 1; }
 command -v tauri-driver >/dev/null 2>&1 || cargo install tauri-driver --version '^2' --locked
 command -v WebKitWebDriver >/dev/null 2>&1 || [ -x /usr/bin/WebKitWebDriver ] || {
   echo "e2e: WebKitWebDriver is missing (apt package webkit2gtk-driver)" >&2; exit 1; }
@@ -50,6 +54,7 @@ export HOME="$sandbox/home" XDG_CONFIG_HOME="$sandbox/config" XDG_DATA_HOME="$sa
 export HERALD_E2E_DRIVER_PORT="$(free_port)" HERALD_E2E_NATIVE_PORT="$(free_port)"
 export HERALD_E2E_DRIVER="http://127.0.0.1:${HERALD_E2E_DRIVER_PORT}"
 mkdir -p "$HERALD_E2E_SCREENSHOTS"
+export HERALD_E2E_FILTER="${1:-}"
 
 dbus-run-session -- bash -euo pipefail -c '
   eval "$(printf herald-e2e | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || true
@@ -62,7 +67,7 @@ dbus-run-session -- bash -euo pipefail -c '
     sleep 0.1
   done
   status=0
-  cargo test --locked -p herald-e2e --test e2e -- --test-threads=1 || status=$?
+  cargo test --locked -p herald-e2e --test e2e -- --test-threads=1 $HERALD_E2E_FILTER || status=$?
   if [ "$status" -ne 0 ]; then
     echo "--- tauri-driver log ---" >&2; tail -50 "$XDG_RUNTIME_DIR/tauri-driver.log" >&2 || true
   fi

@@ -7,3 +7,4 @@ mod harness;
 mod contacts;
 mod import;
 mod onboarding;
+mod segments;
