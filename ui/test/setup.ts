@@ -1,12 +1,17 @@
 import "@testing-library/jest-dom/vitest";
 import { notifications } from "@mantine/notifications";
 import { clearMocks } from "@tauri-apps/api/mocks";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach, beforeEach, vi } from "vitest";
 import { resetContactsStore } from "../src/stores/contacts";
 import { resetImportStore } from "../src/stores/import";
 import { resetSegmentsStore } from "../src/stores/segments";
 import { resetWorkspaceStore } from "../src/stores/workspace";
+
+// findBy*/waitFor give up after 1 s by default: too short for a whole screen
+// rendering on a loaded 2-core CI machine. Waiting longer costs nothing when
+// the UI is right and only delays the failure when it is wrong.
+configure({ asyncUtilTimeout: 5000 });
 
 // jsdom lacks what Mantine and the virtualiser measure the page with.
 Object.defineProperty(window, "matchMedia", {
