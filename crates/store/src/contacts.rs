@@ -5,8 +5,8 @@
 mod page;
 mod update;
 
-pub use page::{page, Direction, Page, PageQuery, SortField};
 pub(crate) use page::{cursor_contact as page_cursor_contact, page_of_rowids};
+pub use page::{page, Direction, Page, PageQuery, SortField};
 pub use update::{update, ContactPatch};
 
 use anyhow::{anyhow, Context};
