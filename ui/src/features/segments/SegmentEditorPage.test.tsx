@@ -1,4 +1,4 @@
-import { configure, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import type userEvent from "@testing-library/user-event";
 import type { SegmentPreview } from "../../bindings/SegmentPreview";
 import type { SegmentPreviewQuery } from "../../bindings/SegmentPreviewQuery";
@@ -6,9 +6,6 @@ import { FakeBackend, commandError } from "../../../test/fakeBackend";
 import { EXAMPLE_FILTER, FakeSegments } from "../../../test/fakeSegments";
 import { renderApp } from "../../../test/render";
 import { MAX_DEPTH } from "./filter";
-
-// The builder chains a 300 ms debounce and several commands; allow for a busy machine.
-beforeAll(() => configure({ asyncUtilTimeout: 4000 }));
 
 type User = ReturnType<typeof userEvent.setup>;
 

@@ -1,11 +1,8 @@
-import { configure, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import type { SegmentCount } from "../../bindings/SegmentCount";
 import { FakeBackend, commandError } from "../../../test/fakeBackend";
 import { FakeSegments } from "../../../test/fakeSegments";
 import { renderApp } from "../../../test/render";
-
-// Saving and counting chain several commands; allow for a busy machine.
-beforeAll(() => configure({ asyncUtilTimeout: 4000 }));
 
 function setup() {
   const fake = new FakeBackend().install();
