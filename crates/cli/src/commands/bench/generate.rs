@@ -38,7 +38,7 @@ use uuid::Uuid;
 
 /// Bumped whenever the generated data changes shape, so `--keep` does not
 /// reuse a workspace made by another version.
-pub const GENERATOR_VERSION: u32 = 1;
+pub const GENERATOR_VERSION: u32 = 2;
 
 pub const TAG_COUNT: usize = 50;
 
