@@ -318,6 +318,7 @@ pub struct SegmentPreviewArgs {
     /// Contacts in the page shown (1 to 500).
     #[arg(long, default_value_t = 50)]
     pub limit: u32,
+    /// The order of the page.
     #[arg(long, value_enum, default_value_t = PreviewSort::Name)]
     pub sort: PreviewSort,
     /// Sort in descending order.
@@ -354,15 +355,17 @@ pub struct BenchSegmentsArgs {
     /// Contacts to generate.
     #[arg(long, default_value_t = 100_000)]
     pub contacts: u32,
-    /// Timed runs per filter.
+    /// Timed runs per filter (after one untimed first run).
     #[arg(long, default_value_t = 20)]
     pub runs: u32,
+    /// Seed for the generator: the same seed gives the same data.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Keep the generated workspace in this folder, and reuse it on the next
     /// run with the same --contacts and --seed (default: a temp dir).
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
+    /// Print the results as one JSON object.
     #[arg(long)]
     pub json: bool,
 }
