@@ -158,16 +158,44 @@ pub async fn warm(store: &Store) -> Result<Duration> {
     Ok(took)
 }
 
-type ContactColumns = (
-    i64,
-    Option<String>,
-    i64,
-    Option<i64>,
-    i64,
-    String,
-    String,
-    String,
-);
+/// How costly a child is to evaluate, for ordering an "all" group: bitmap
+/// lookups, then column scans, then custom fields (which may load a column),
+/// then what SQLite answers, then groups (which may hold anything).
+fn cost(node: &Node) -> u8 {
+    match node {
+        Node::Rule(rule) => match rule {
+            Rule::Country(_)
+            | Rule::Tag(_)
+            | Rule::ProjectStatus(_)
+            | Rule::EmailStatus(_)
+            | Rule::SmsStatus(_) => 0,
+            Rule::Revenue(_) | Rule::Date(..) => 1,
+            Rule::Custom(..) => 2,
+            Rule::Segment { .. } => 3,
+            Rule::Text(..) | Rule::Engagement(_) => 4,
+        },
+        Node::Group(_) => 3,
+    }
+}
+
+/// Puts a rowid next in a sort order; its index in the columns.
+fn place(order: &mut Order, raw: i64, width: usize) -> Option<usize> {
+    let r = rowid(raw).filter(|r| (*r as usize) < width)?;
+    order.position[r as usize] = order.rows.len() as u32;
+    order.rows.push(r);
+    Some(r as usize)
+}
+
+/// The contacts with this status (an index-only scan).
+async fn status_rows(pool: &sqlx::SqlitePool, column: &str, status: &str) -> Result<RoaringBitmap> {
+    let sql = format!("SELECT rowid FROM contacts WHERE {column} = ?");
+    let ids: Vec<i64> = sqlx::query_scalar(&sql)
+        .bind(status)
+        .fetch_all(pool)
+        .await
+        .context("reading statuses for the segment index")?;
+    Ok(ids.into_iter().filter_map(rowid).collect())
+}
 
 fn rowid(raw: i64) -> Option<u32> {
     u32::try_from(raw).ok().filter(|r| *r != HOLE)
@@ -197,16 +225,20 @@ impl SegmentIndex {
             custom: Mutex::new(HashMap::new()),
             built_in: Duration::ZERO,
         };
-        let mut scales: HashMap<String, i128> = HashMap::new();
-        let mut rows = sqlx::query_as::<_, ContactColumns>(
-            "SELECT rowid, country, created_at, last_interaction_at, revenue_minor,
-                    revenue_currency, email_status, sms_status FROM contacts ORDER BY rowid",
-        )
-        .fetch(pool);
-        while let Some((raw, country, created, last, revenue, currency, email, sms)) = rows
+        // Every read below is an index-only scan or a small table: the
+        // contacts table itself (custom fields, consent, names) is ~1 KB a
+        // row, and reading it whole takes most of the time at a million.
+        //
+        // Ids to rowids, in id order (the primary key's index), to place
+        // tag and project rows without joining back to the table.
+        let mut ids: Vec<(u128, u32)> = Vec::new();
+        let mut rows =
+            sqlx::query_as::<_, (uuid::Uuid, i64)>("SELECT id, rowid FROM contacts ORDER BY id")
+                .fetch(pool);
+        while let Some((id, raw)) = rows
             .try_next()
             .await
-            .context("reading contacts for the segment index")?
+            .context("reading contact ids for the segment index")?
         {
             let Some(r) = rowid(raw) else {
                 return Err(anyhow::anyhow!(
@@ -214,80 +246,160 @@ impl SegmentIndex {
                 )
                 .into());
             };
-            let at = r as usize;
-            if ix.created_at.len() <= at {
-                ix.created_at.resize(at + 1, 0);
-                ix.last_interaction.resize(at + 1, None);
-                ix.revenue.resize(at + 1, 0);
-            }
+            ids.push((id.as_u128(), r));
             ix.all.insert(r);
-            match country {
-                Some(c) => ix.country.entry(c).or_default().insert(r),
-                None => ix.no_country.insert(r),
-            };
-            ix.created_at[at] = created;
-            ix.last_interaction[at] = last;
-            let scale = *scales
-                .entry(currency)
-                .or_insert_with_key(|c| i128::from(revenue_scale(c)));
-            ix.revenue[at] = i128::from(revenue) * scale;
-            ix.email_status.entry(email).or_default().insert(r);
-            ix.sms_status.entry(sms).or_default().insert(r);
         }
         drop(rows);
+        let width = ix.all.max().map_or(0, |m| m as usize + 1);
+        ix.created_at = vec![0; width];
+        ix.last_interaction = vec![None; width];
+        ix.revenue = vec![0; width];
+        let rowid_of = |id: uuid::Uuid| -> Option<u32> {
+            let key = id.as_u128();
+            ids.binary_search_by_key(&key, |(k, _)| *k)
+                .ok()
+                .map(|i| ids[i].1)
+        };
+        tracing::debug!(elapsed = ?started.elapsed(), "segment index: ids read");
 
-        let mut tagged = sqlx::query_as::<_, (i64, String)>(
-            "SELECT c.rowid, t.name FROM contact_tags ct
-             JOIN contacts c ON c.id = ct.contact_id JOIN tags t ON t.id = ct.tag_id",
+        let mut countries = sqlx::query_as::<_, (i64, String)>(
+            "SELECT rowid, country FROM contacts WHERE country IS NOT NULL",
         )
         .fetch(pool);
-        let mut folded: HashMap<String, String> = HashMap::new();
-        while let Some((raw, name)) = tagged
+        while let Some((raw, country)) = countries
+            .try_next()
+            .await
+            .context("reading countries for the segment index")?
+        {
+            if let Some(r) = rowid(raw) {
+                ix.country.entry(country).or_default().insert(r);
+            }
+        }
+        drop(countries);
+        ix.no_country = ix.all.clone();
+        for set in ix.country.values() {
+            ix.no_country -= set;
+        }
+        for status in herald_core::EmailStatus::ALL {
+            let set = status_rows(pool, "email_status", status.as_str()).await?;
+            ix.email_status.insert(status.as_str().to_owned(), set);
+        }
+        for status in herald_core::SmsStatus::ALL {
+            let set = status_rows(pool, "sms_status", status.as_str()).await?;
+            ix.sms_status.insert(status.as_str().to_owned(), set);
+        }
+        tracing::debug!(elapsed = ?started.elapsed(), "segment index: countries and statuses read");
+
+        let tag_names: HashMap<uuid::Uuid, String> =
+            sqlx::query_as::<_, (uuid::Uuid, String)>("SELECT id, name FROM tags")
+                .fetch_all(pool)
+                .await
+                .context("reading tags for the segment index")?
+                .into_iter()
+                .map(|(id, name)| (id, fold(&name)))
+                .collect();
+        let mut tagged = sqlx::query_as::<_, (uuid::Uuid, uuid::Uuid)>(
+            "SELECT contact_id, tag_id FROM contact_tags",
+        )
+        .fetch(pool);
+        while let Some((contact, tag)) = tagged
             .try_next()
             .await
             .context("reading tags for the segment index")?
         {
-            if let Some(r) = rowid(raw) {
-                let key = folded.entry(name).or_insert_with_key(|n| fold(n)).clone();
-                ix.tags.entry(key).or_default().insert(r);
+            if let (Some(r), Some(name)) = (rowid_of(contact), tag_names.get(&tag)) {
+                match ix.tags.get_mut(name) {
+                    Some(set) => {
+                        set.insert(r);
+                    }
+                    None => {
+                        ix.tags.insert(name.clone(), std::iter::once(r).collect());
+                    }
+                }
             }
         }
         drop(tagged);
+        tracing::debug!(elapsed = ?started.elapsed(), "segment index: tags read");
 
-        let mut projects = sqlx::query_as::<_, (i64, String)>(
-            "SELECT c.rowid, p.status FROM projects p JOIN contacts c ON c.id = p.contact_id",
-        )
-        .fetch(pool);
-        while let Some((raw, status)) = projects
+        let mut folded: HashMap<String, String> = HashMap::new();
+        let mut projects =
+            sqlx::query_as::<_, (uuid::Uuid, String)>("SELECT contact_id, status FROM projects")
+                .fetch(pool);
+        while let Some((contact, status)) = projects
             .try_next()
             .await
             .context("reading projects for the segment index")?
         {
-            if let Some(r) = rowid(raw) {
+            if let Some(r) = rowid_of(contact) {
                 let key = folded.entry(status).or_insert_with_key(|n| fold(n)).clone();
                 ix.projects.entry(key).or_default().insert(r);
                 ix.has_project.insert(r);
             }
         }
         drop(projects);
+        drop(ids);
+        tracing::debug!(elapsed = ?started.elapsed(), "segment index: projects read");
 
-        let width = ix.created_at.len();
+        // Each sort order is one scan of its (key, id) index, which also
+        // yields the key: created, last interaction and revenue come free.
         for sort in SORTS {
             let key = sort.key();
             let mut order = Order {
                 rows: Vec::with_capacity(ix.all.len() as usize),
                 position: vec![HOLE; width],
             };
-            let sql = format!("SELECT rowid FROM contacts ORDER BY {key} ASC, id ASC");
-            let mut ids = sqlx::query_scalar::<_, i64>(&sql).fetch(pool);
-            while let Some(raw) = ids.try_next().await.context("reading a sort order")? {
-                if let Some(r) = rowid(raw).filter(|r| (*r as usize) < width) {
-                    order.position[r as usize] = order.rows.len() as u32;
-                    order.rows.push(r);
+            let sql = format!("SELECT rowid, {key} FROM contacts ORDER BY {key} ASC, id ASC");
+            match sort {
+                SortField::Name => {
+                    let mut keys = sqlx::query_as::<_, (i64, Option<String>)>(&sql).fetch(pool);
+                    while let Some((raw, _)) =
+                        keys.try_next().await.context("reading a sort order")?
+                    {
+                        place(&mut order, raw, width);
+                    }
+                }
+                _ => {
+                    let mut keys = sqlx::query_as::<_, (i64, Option<i64>)>(&sql).fetch(pool);
+                    while let Some((raw, value)) =
+                        keys.try_next().await.context("reading a sort order")?
+                    {
+                        let Some(r) = place(&mut order, raw, width) else {
+                            continue;
+                        };
+                        match (sort, value) {
+                            (SortField::CreatedAt, Some(v)) => ix.created_at[r] = v,
+                            (SortField::LastInteractionAt, v) => ix.last_interaction[r] = v,
+                            // Scaled by currency below.
+                            (SortField::Revenue, Some(v)) => ix.revenue[r] = i128::from(v),
+                            _ => {}
+                        }
+                    }
                 }
             }
             ix.orders.push((sort, order));
+            tracing::debug!(elapsed = ?started.elapsed(), ?sort, "segment index: order read");
         }
+
+        // Revenue is minor units of each contact's currency; only non-zero
+        // amounts need their currency's scale.
+        let mut scales: HashMap<String, i128> = HashMap::new();
+        let mut currencies = sqlx::query_as::<_, (i64, String)>(
+            "SELECT rowid, revenue_currency FROM contacts WHERE revenue_minor <> 0",
+        )
+        .fetch(pool);
+        while let Some((raw, currency)) = currencies
+            .try_next()
+            .await
+            .context("reading currencies for the segment index")?
+        {
+            if let Some(r) = rowid(raw).map(|r| r as usize).filter(|r| *r < width) {
+                let scale = *scales
+                    .entry(currency)
+                    .or_insert_with_key(|c| i128::from(revenue_scale(c)));
+                ix.revenue[r] *= scale;
+            }
+        }
+        drop(currencies);
         ix.built_in = started.elapsed();
         Ok(ix)
     }
@@ -305,40 +417,75 @@ impl SegmentIndex {
         saved: &SavedFilters,
     ) -> Result<RoaringBitmap> {
         let mut stack = Vec::new();
-        self.group(store, &filter.root, clock, saved, &mut stack)
+        self.group(store, &filter.root, &self.all, clock, saved, &mut stack)
             .await
     }
 
+    /// The contacts of `domain` that match `group`. An "all" group hands
+    /// each child only what the children before it kept, cheapest children
+    /// first, so column scans run over the few contacts still in question.
     fn group<'a>(
         &'a self,
         store: &'a Store,
         group: &'a Group,
+        domain: &'a RoaringBitmap,
         clock: &'a Clock,
         saved: &'a SavedFilters,
         stack: &'a mut Vec<SegmentId>,
     ) -> futures_util::future::BoxFuture<'a, Result<RoaringBitmap>> {
         Box::pin(async move {
             if group.children.is_empty() {
-                return Ok(self.all.clone());
+                return Ok(domain.clone());
             }
-            let mut acc: Option<RoaringBitmap> = None;
-            for child in &group.children {
-                let set = match child {
-                    Node::Group(g) => self.group(store, g, clock, saved, stack).await?,
-                    Node::Rule(r) => self.rule(store, r, clock, saved, stack).await?,
-                };
-                acc = Some(match (acc, group.kind) {
-                    (None, _) => set,
-                    (Some(a), GroupKind::All) => a & set,
-                    (Some(a), GroupKind::Any | GroupKind::None) => a | set,
-                });
+            match group.kind {
+                GroupKind::All => {
+                    let mut children: Vec<&Node> = group.children.iter().collect();
+                    children.sort_by_key(|c| cost(c));
+                    let mut acc = domain.clone();
+                    for child in children {
+                        if acc.is_empty() {
+                            break;
+                        }
+                        acc = self.node(store, child, &acc, clock, saved, stack).await?;
+                    }
+                    Ok(acc)
+                }
+                GroupKind::Any | GroupKind::None => {
+                    // Each child only needs to look at what no earlier
+                    // child has matched yet.
+                    let mut matched = RoaringBitmap::new();
+                    let mut rest = domain.clone();
+                    for child in &group.children {
+                        if rest.is_empty() {
+                            break;
+                        }
+                        let found = self.node(store, child, &rest, clock, saved, stack).await?;
+                        rest -= &found;
+                        matched |= found;
+                    }
+                    Ok(if group.kind == GroupKind::None {
+                        domain - &matched
+                    } else {
+                        matched
+                    })
+                }
             }
-            let acc = acc.unwrap_or_default();
-            Ok(match group.kind {
-                GroupKind::None => &self.all - &acc,
-                GroupKind::All | GroupKind::Any => acc,
-            })
         })
+    }
+
+    async fn node(
+        &self,
+        store: &Store,
+        node: &Node,
+        domain: &RoaringBitmap,
+        clock: &Clock,
+        saved: &SavedFilters,
+        stack: &mut Vec<SegmentId>,
+    ) -> Result<RoaringBitmap> {
+        match node {
+            Node::Group(g) => self.group(store, g, domain, clock, saved, stack).await,
+            Node::Rule(r) => self.rule(store, r, domain, clock, saved, stack).await,
+        }
     }
 
     fn union<'b>(&self, sets: impl Iterator<Item = Option<&'b RoaringBitmap>>) -> RoaringBitmap {
@@ -349,20 +496,23 @@ impl SegmentIndex {
         out
     }
 
-    fn scan(&self, test: impl Fn(usize) -> bool) -> RoaringBitmap {
-        RoaringBitmap::from_sorted_iter(self.all.iter().filter(|r| test(*r as usize)))
+    /// The contacts of `domain` that pass `test`, a column lookup by rowid.
+    fn scan(&self, domain: &RoaringBitmap, test: impl Fn(usize) -> bool) -> RoaringBitmap {
+        RoaringBitmap::from_sorted_iter(domain.iter().filter(|r| test(*r as usize)))
             .expect("rowids come out of a bitmap in order")
     }
 
+    /// The contacts of `domain` that match `rule`.
     async fn rule(
         &self,
         store: &Store,
         rule: &Rule,
+        domain: &RoaringBitmap,
         clock: &Clock,
         saved: &SavedFilters,
         stack: &mut Vec<SegmentId>,
     ) -> Result<RoaringBitmap> {
-        Ok(match rule {
+        let set = match rule {
             Rule::Country(op) => match op {
                 CountryOp::Eq(c) => self.country.get(c.as_str()).cloned().unwrap_or_default(),
                 CountryOp::Neq(c) => {
@@ -400,14 +550,14 @@ impl SegmentIndex {
             },
             Rule::Revenue(op) => {
                 let op = op.map(i128::from);
-                self.scan(|r| op.test(self.revenue[r]))
+                self.scan(domain, |r| op.test(self.revenue[r]))
             }
-            Rule::Date(field, op) => self.date(*field, op, clock),
+            Rule::Date(field, op) => self.date(domain, *field, op, clock),
             Rule::EmailStatus(op) => self.status(op, &self.email_status, |s| s.as_str()),
             Rule::SmsStatus(op) => self.status(op, &self.sms_status, |s| s.as_str()),
             Rule::Custom(key, op) => {
                 let column = self.custom_column(store, key).await?;
-                self.custom(&column, op, clock)
+                self.custom(domain, &column, op, clock)
             }
             Rule::Segment { id, member } => {
                 let Some(inner) = saved.get(*id) else {
@@ -418,13 +568,13 @@ impl SegmentIndex {
                 }
                 stack.push(*id);
                 let set = self
-                    .group(store, &inner.filter.root, clock, saved, stack)
+                    .group(store, &inner.filter.root, domain, clock, saved, stack)
                     .await?;
                 stack.pop();
                 if *member {
                     set
                 } else {
-                    &self.all - &set
+                    domain - &set
                 }
             }
             // Text lives in SQLite only: ask it for this one rule.
@@ -440,32 +590,41 @@ impl SegmentIndex {
                     .await
                     .context("evaluating a text rule")?;
                 let set: RoaringBitmap = ids.into_iter().filter_map(rowid).collect();
-                // Only contacts the index knows: one created since its build
-                // is not in `all` and would make counts disagree.
-                set & &self.all
+                // Only contacts the index knows (the domain is within them):
+                // one created since the build would make counts disagree.
+                set
             }
-        })
+        };
+        Ok(set & domain)
     }
 
-    fn date(&self, field: DateField, op: &DateOp, clock: &Clock) -> RoaringBitmap {
+    fn date(
+        &self,
+        domain: &RoaringBitmap,
+        field: DateField,
+        op: &DateOp,
+        clock: &Clock,
+    ) -> RoaringBitmap {
         match (field, op) {
             (DateField::CreatedAt, DateOp::IsEmpty) => RoaringBitmap::new(),
             (DateField::CreatedAt, DateOp::IsNotEmpty) => self.all.clone(),
             (DateField::LastInteraction, DateOp::IsEmpty) => {
-                self.scan(|r| self.last_interaction[r].is_none())
+                self.scan(domain, |r| self.last_interaction[r].is_none())
             }
             (DateField::LastInteraction, DateOp::IsNotEmpty) => {
-                self.scan(|r| self.last_interaction[r].is_some())
+                self.scan(domain, |r| self.last_interaction[r].is_some())
             }
             (field, op) => {
                 let range = clock
                     .instant_range(op)
                     .expect("every other date operator has a range");
                 match field {
-                    DateField::CreatedAt => self.scan(|r| range.contains(self.created_at[r])),
-                    DateField::LastInteraction => {
-                        self.scan(|r| self.last_interaction[r].is_some_and(|at| range.contains(at)))
+                    DateField::CreatedAt => {
+                        self.scan(domain, |r| range.contains(self.created_at[r]))
                     }
+                    DateField::LastInteraction => self.scan(domain, |r| {
+                        self.last_interaction[r].is_some_and(|at| range.contains(at))
+                    }),
                 }
             }
         }
@@ -549,7 +708,13 @@ impl SegmentIndex {
         Ok(column)
     }
 
-    fn custom(&self, column: &CustomColumn, op: &CustomOp, clock: &Clock) -> RoaringBitmap {
+    fn custom(
+        &self,
+        domain: &RoaringBitmap,
+        column: &CustomColumn,
+        op: &CustomOp,
+        clock: &Clock,
+    ) -> RoaringBitmap {
         let text_of = |r: usize| -> Option<&str> {
             (column.types[r] == CustomType::Text)
                 .then(|| column.dict[column.codes[r] as usize].as_str())
@@ -562,12 +727,12 @@ impl SegmentIndex {
                     .map(|t| text_test(op, &fold(t)))
                     .collect();
                 let otherwise = text_test(op, "");
-                self.scan(|r| match column.types[r] {
+                self.scan(domain, |r| match column.types[r] {
                     CustomType::Text => per_value[column.codes[r] as usize],
                     _ => otherwise,
                 })
             }
-            CustomOp::Number(op) => self.scan(|r| match column.types[r] {
+            CustomOp::Number(op) => self.scan(domain, |r| match column.types[r] {
                 CustomType::Number => op.test(column.numbers[r]),
                 _ => op.is_negative(),
             }),
@@ -585,12 +750,12 @@ impl SegmentIndex {
                             && until.as_deref().is_none_or(|u| s.as_str() <= u)
                     })
                     .collect();
-                self.scan(|r| {
+                self.scan(domain, |r| {
                     column.types[r] == CustomType::Text && per_value[column.codes[r] as usize]
                 })
             }
-            CustomOp::IsTrue => self.scan(|r| column.types[r] == CustomType::True),
-            CustomOp::IsFalse => self.scan(|r| column.types[r] == CustomType::False),
+            CustomOp::IsTrue => self.scan(domain, |r| column.types[r] == CustomType::True),
+            CustomOp::IsFalse => self.scan(domain, |r| column.types[r] == CustomType::False),
             CustomOp::IsEmpty | CustomOp::IsNotEmpty => {
                 let empty = |r: usize| match column.types[r] {
                     CustomType::Missing | CustomType::Null => true,
@@ -598,9 +763,9 @@ impl SegmentIndex {
                     _ => false,
                 };
                 if *op == CustomOp::IsEmpty {
-                    self.scan(empty)
+                    self.scan(domain, empty)
                 } else {
-                    self.scan(|r| !empty(r))
+                    self.scan(domain, |r| !empty(r))
                 }
             }
         }
