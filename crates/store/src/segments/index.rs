@@ -178,24 +178,16 @@ fn cost(node: &Node) -> u8 {
     }
 }
 
-/// Puts a rowid next in a sort order; its index in the columns.
-fn place(order: &mut Order, raw: i64, width: usize) -> Option<usize> {
-    let r = rowid(raw).filter(|r| (*r as usize) < width)?;
-    order.position[r as usize] = order.rows.len() as u32;
-    order.rows.push(r);
-    Some(r as usize)
-}
-
-/// The contacts with this status (an index-only scan).
-async fn status_rows(pool: &sqlx::SqlitePool, column: &str, status: &str) -> Result<RoaringBitmap> {
-    let sql = format!("SELECT rowid FROM contacts WHERE {column} = ?");
-    let ids: Vec<i64> = sqlx::query_scalar(&sql)
-        .bind(status)
-        .fetch_all(pool)
-        .await
-        .context("reading statuses for the segment index")?;
-    Ok(ids.into_iter().filter_map(rowid).collect())
-}
+type ContactColumns = (
+    i64,
+    Option<String>,
+    i64,
+    Option<i64>,
+    i64,
+    String,
+    String,
+    String,
+);
 
 fn rowid(raw: i64) -> Option<u32> {
     u32::try_from(raw).ok().filter(|r| *r != HOLE)
@@ -225,20 +217,16 @@ impl SegmentIndex {
             custom: Mutex::new(HashMap::new()),
             built_in: Duration::ZERO,
         };
-        // Every read below is an index-only scan or a small table: the
-        // contacts table itself (custom fields, consent, names) is ~1 KB a
-        // row, and reading it whole takes most of the time at a million.
-        //
-        // Ids to rowids, in id order (the primary key's index), to place
-        // tag and project rows without joining back to the table.
-        let mut ids: Vec<(u128, u32)> = Vec::new();
-        let mut rows =
-            sqlx::query_as::<_, (uuid::Uuid, i64)>("SELECT id, rowid FROM contacts ORDER BY id")
-                .fetch(pool);
-        while let Some((id, raw)) = rows
+        let mut scales: HashMap<String, i128> = HashMap::new();
+        let mut rows = sqlx::query_as::<_, ContactColumns>(
+            "SELECT rowid, country, created_at, last_interaction_at, revenue_minor,
+                    revenue_currency, email_status, sms_status FROM contacts ORDER BY rowid",
+        )
+        .fetch(pool);
+        while let Some((raw, country, created, last, revenue, currency, email, sms)) = rows
             .try_next()
             .await
-            .context("reading contact ids for the segment index")?
+            .context("reading contacts for the segment index")?
         {
             let Some(r) = rowid(raw) else {
                 return Err(anyhow::anyhow!(
@@ -246,160 +234,84 @@ impl SegmentIndex {
                 )
                 .into());
             };
-            ids.push((id.as_u128(), r));
+            let at = r as usize;
+            if ix.created_at.len() <= at {
+                ix.created_at.resize(at + 1, 0);
+                ix.last_interaction.resize(at + 1, None);
+                ix.revenue.resize(at + 1, 0);
+            }
             ix.all.insert(r);
+            match country {
+                Some(c) => ix.country.entry(c).or_default().insert(r),
+                None => ix.no_country.insert(r),
+            };
+            ix.created_at[at] = created;
+            ix.last_interaction[at] = last;
+            let scale = *scales
+                .entry(currency)
+                .or_insert_with_key(|c| i128::from(revenue_scale(c)));
+            ix.revenue[at] = i128::from(revenue) * scale;
+            ix.email_status.entry(email).or_default().insert(r);
+            ix.sms_status.entry(sms).or_default().insert(r);
         }
         drop(rows);
-        let width = ix.all.max().map_or(0, |m| m as usize + 1);
-        ix.created_at = vec![0; width];
-        ix.last_interaction = vec![None; width];
-        ix.revenue = vec![0; width];
-        let rowid_of = |id: uuid::Uuid| -> Option<u32> {
-            let key = id.as_u128();
-            ids.binary_search_by_key(&key, |(k, _)| *k)
-                .ok()
-                .map(|i| ids[i].1)
-        };
-        tracing::debug!(elapsed = ?started.elapsed(), "segment index: ids read");
+        tracing::debug!(elapsed = ?started.elapsed(), "segment index: contacts read");
 
-        let mut countries = sqlx::query_as::<_, (i64, String)>(
-            "SELECT rowid, country FROM contacts WHERE country IS NOT NULL",
+        let mut tagged = sqlx::query_as::<_, (i64, String)>(
+            "SELECT c.rowid, t.name FROM contact_tags ct
+             JOIN contacts c ON c.id = ct.contact_id JOIN tags t ON t.id = ct.tag_id",
         )
         .fetch(pool);
-        while let Some((raw, country)) = countries
-            .try_next()
-            .await
-            .context("reading countries for the segment index")?
-        {
-            if let Some(r) = rowid(raw) {
-                ix.country.entry(country).or_default().insert(r);
-            }
-        }
-        drop(countries);
-        ix.no_country = ix.all.clone();
-        for set in ix.country.values() {
-            ix.no_country -= set;
-        }
-        for status in herald_core::EmailStatus::ALL {
-            let set = status_rows(pool, "email_status", status.as_str()).await?;
-            ix.email_status.insert(status.as_str().to_owned(), set);
-        }
-        for status in herald_core::SmsStatus::ALL {
-            let set = status_rows(pool, "sms_status", status.as_str()).await?;
-            ix.sms_status.insert(status.as_str().to_owned(), set);
-        }
-        tracing::debug!(elapsed = ?started.elapsed(), "segment index: countries and statuses read");
-
-        let tag_names: HashMap<uuid::Uuid, String> =
-            sqlx::query_as::<_, (uuid::Uuid, String)>("SELECT id, name FROM tags")
-                .fetch_all(pool)
-                .await
-                .context("reading tags for the segment index")?
-                .into_iter()
-                .map(|(id, name)| (id, fold(&name)))
-                .collect();
-        let mut tagged = sqlx::query_as::<_, (uuid::Uuid, uuid::Uuid)>(
-            "SELECT contact_id, tag_id FROM contact_tags",
-        )
-        .fetch(pool);
-        while let Some((contact, tag)) = tagged
+        let mut folded: HashMap<String, String> = HashMap::new();
+        while let Some((raw, name)) = tagged
             .try_next()
             .await
             .context("reading tags for the segment index")?
         {
-            if let (Some(r), Some(name)) = (rowid_of(contact), tag_names.get(&tag)) {
-                match ix.tags.get_mut(name) {
-                    Some(set) => {
-                        set.insert(r);
-                    }
-                    None => {
-                        ix.tags.insert(name.clone(), std::iter::once(r).collect());
-                    }
-                }
+            if let Some(r) = rowid(raw) {
+                let key = folded.entry(name).or_insert_with_key(|n| fold(n)).clone();
+                ix.tags.entry(key).or_default().insert(r);
             }
         }
         drop(tagged);
         tracing::debug!(elapsed = ?started.elapsed(), "segment index: tags read");
 
-        let mut folded: HashMap<String, String> = HashMap::new();
-        let mut projects =
-            sqlx::query_as::<_, (uuid::Uuid, String)>("SELECT contact_id, status FROM projects")
-                .fetch(pool);
-        while let Some((contact, status)) = projects
+        let mut projects = sqlx::query_as::<_, (i64, String)>(
+            "SELECT c.rowid, p.status FROM projects p JOIN contacts c ON c.id = p.contact_id",
+        )
+        .fetch(pool);
+        while let Some((raw, status)) = projects
             .try_next()
             .await
             .context("reading projects for the segment index")?
         {
-            if let Some(r) = rowid_of(contact) {
+            if let Some(r) = rowid(raw) {
                 let key = folded.entry(status).or_insert_with_key(|n| fold(n)).clone();
                 ix.projects.entry(key).or_default().insert(r);
                 ix.has_project.insert(r);
             }
         }
         drop(projects);
-        drop(ids);
         tracing::debug!(elapsed = ?started.elapsed(), "segment index: projects read");
 
-        // Each sort order is one scan of its (key, id) index, which also
-        // yields the key: created, last interaction and revenue come free.
+        let width = ix.created_at.len();
         for sort in SORTS {
             let key = sort.key();
             let mut order = Order {
                 rows: Vec::with_capacity(ix.all.len() as usize),
                 position: vec![HOLE; width],
             };
-            let sql = format!("SELECT rowid, {key} FROM contacts ORDER BY {key} ASC, id ASC");
-            match sort {
-                SortField::Name => {
-                    let mut keys = sqlx::query_as::<_, (i64, Option<String>)>(&sql).fetch(pool);
-                    while let Some((raw, _)) =
-                        keys.try_next().await.context("reading a sort order")?
-                    {
-                        place(&mut order, raw, width);
-                    }
-                }
-                _ => {
-                    let mut keys = sqlx::query_as::<_, (i64, Option<i64>)>(&sql).fetch(pool);
-                    while let Some((raw, value)) =
-                        keys.try_next().await.context("reading a sort order")?
-                    {
-                        let Some(r) = place(&mut order, raw, width) else {
-                            continue;
-                        };
-                        match (sort, value) {
-                            (SortField::CreatedAt, Some(v)) => ix.created_at[r] = v,
-                            (SortField::LastInteractionAt, v) => ix.last_interaction[r] = v,
-                            // Scaled by currency below.
-                            (SortField::Revenue, Some(v)) => ix.revenue[r] = i128::from(v),
-                            _ => {}
-                        }
-                    }
+            let sql = format!("SELECT rowid FROM contacts ORDER BY {key} ASC, id ASC");
+            let mut ids = sqlx::query_scalar::<_, i64>(&sql).fetch(pool);
+            while let Some(raw) = ids.try_next().await.context("reading a sort order")? {
+                if let Some(r) = rowid(raw).filter(|r| (*r as usize) < width) {
+                    order.position[r as usize] = order.rows.len() as u32;
+                    order.rows.push(r);
                 }
             }
             ix.orders.push((sort, order));
             tracing::debug!(elapsed = ?started.elapsed(), ?sort, "segment index: order read");
         }
-
-        // Revenue is minor units of each contact's currency; only non-zero
-        // amounts need their currency's scale.
-        let mut scales: HashMap<String, i128> = HashMap::new();
-        let mut currencies = sqlx::query_as::<_, (i64, String)>(
-            "SELECT rowid, revenue_currency FROM contacts WHERE revenue_minor <> 0",
-        )
-        .fetch(pool);
-        while let Some((raw, currency)) = currencies
-            .try_next()
-            .await
-            .context("reading currencies for the segment index")?
-        {
-            if let Some(r) = rowid(raw).map(|r| r as usize).filter(|r| *r < width) {
-                let scale = *scales
-                    .entry(currency)
-                    .or_insert_with_key(|c| i128::from(revenue_scale(c)));
-                ix.revenue[r] *= scale;
-            }
-        }
-        drop(currencies);
         ix.built_in = started.elapsed();
         Ok(ix)
     }
