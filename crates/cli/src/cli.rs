@@ -235,6 +235,9 @@ pub enum SettingsCommand {
     DefaultCurrency { currency: String },
     /// Set the workspace's name.
     Name { name: String },
+    /// Set the time zone segment date rules count days in (an IANA name,
+    /// e.g. Europe/Berlin).
+    TimeZone { zone: String },
 }
 
 #[derive(Debug, Subcommand)]

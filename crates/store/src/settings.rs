@@ -86,11 +86,6 @@ pub async fn time_zone(store: &Store) -> Result<chrono_tz::Tz> {
         .unwrap_or(chrono_tz::Tz::UTC))
 }
 
-pub async fn set_time_zone(store: &Store, name: &str) -> Result<()> {
-    let tz = parse_time_zone(name)?;
-    set(store, "time_zone", &tz.name()).await
-}
-
 /// The workspace settings the app edits together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkspaceSettings {

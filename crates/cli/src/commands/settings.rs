@@ -26,6 +26,10 @@ pub async fn run(store: &Store, command: SettingsCommand) -> anyhow::Result<Exit
                 "default currency:  {}",
                 settings::default_currency(store).await?.code()
             );
+            println!(
+                "time zone:         {}",
+                settings::time_zone(store).await?.name()
+            );
         }
         SettingsCommand::DefaultRegion { region } => {
             let region = CountryCode::parse(&region)
@@ -41,6 +45,14 @@ pub async fn run(store: &Store, command: SettingsCommand) -> anyhow::Result<Exit
                 .map_err(|e| StoreError::validation("currency", e.to_string()))?;
             settings::set_default_currency(store, currency).await?;
             println!("The default currency is now {}.", currency.code());
+        }
+        SettingsCommand::TimeZone { zone } => {
+            let zone = settings::parse_time_zone(&zone)?;
+            let mut all = settings::load(store).await?;
+            all.time_zone = zone;
+            // Saved with the others, so cached segment counts are dropped.
+            settings::save(store, &all).await?;
+            println!("Segment date rules now count days in {}.", zone.name());
         }
         SettingsCommand::Name { name } => {
             settings::set_workspace_name(store, &name).await?;

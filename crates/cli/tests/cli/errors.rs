@@ -84,3 +84,14 @@ fn a_bad_mapping_is_refused() {
     );
     assert!(err.contains("shoe_size"), "{err}");
 }
+
+#[test]
+fn the_time_zone_is_an_iana_name() {
+    let ws = Workspace::new();
+    let out = ws.run(&["settings", "time-zone", "Mars/Olympus"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("\"Mars/Olympus\" is not a time zone"), "{err}");
+    ws.ok(&["settings", "time-zone", "Europe/Berlin"]);
+    assert!(ws.ok(&["settings", "show"]).contains("Europe/Berlin"));
+}

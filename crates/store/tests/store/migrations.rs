@@ -38,6 +38,8 @@ async fn a_new_workspace_has_every_table() {
             "interactions",
             "project_statuses",
             "projects",
+            "segment_refs",
+            "segments",
             "settings",
             "tags",
             "workspace_meta",
@@ -47,7 +49,7 @@ async fn a_new_workspace_has_every_table() {
         .fetch_all(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, vec![1, 2]);
+    assert_eq!(applied, vec![1, 2, 3]);
 }
 
 #[tokio::test]
@@ -117,7 +119,7 @@ async fn reopening_an_existing_workspace_keeps_its_data() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, 2);
+    assert_eq!(applied, 3);
     store.close().await;
 }
 
