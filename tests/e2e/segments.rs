@@ -184,6 +184,16 @@ async fn a_nested_segment_built_in_the_app_counts_what_the_cli_counts() {
         assert!(sentence.contains("vip"), "sentence: {sentence}");
         app.screenshot("builder").await;
 
+        // The builder is taller than the window: bring Save out from under
+        // the app's sticky header before clicking it, as a person would.
+        app.client
+            .execute(
+                "document.querySelector('[data-testid=\"segment-save\"]')\
+                 .scrollIntoView({block: 'center'})",
+                vec![],
+            )
+            .await
+            .expect("scrolling to Save");
         app.click("segment-save").await;
         app.until("the saved segment in the list", || async {
             app.all("segment-count").await.len() == 1

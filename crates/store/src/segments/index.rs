@@ -77,7 +77,6 @@ struct CustomColumn {
 }
 
 /// Everything a filter can test, for one data generation.
-#[derive(Debug)]
 pub struct SegmentIndex {
     generation: i64,
     all: RoaringBitmap,
@@ -95,6 +94,18 @@ pub struct SegmentIndex {
     orders: Vec<(SortField, Order)>,
     custom: Mutex<HashMap<String, Arc<CustomColumn>>>,
     built_in: Duration,
+}
+
+/// A summary: the columns hold a value per contact, too many to print.
+impl std::fmt::Debug for SegmentIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SegmentIndex")
+            .field("generation", &self.generation)
+            .field("contacts", &self.all.len())
+            .field("tags", &self.tags.len())
+            .field("built_in", &self.built_in)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Where a store keeps its index: the current one, and whether a rebuild
