@@ -15,6 +15,7 @@ figures are an upper bound of what a person double-clicking the app waits.
 import json
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -71,8 +72,9 @@ def main():
     env.update(DISPLAY=f":{display}", HOME=f"{sandbox}/home", XDG_CONFIG_HOME=f"{sandbox}/config",
                XDG_DATA_HOME=f"{sandbox}/data", XDG_CACHE_HOME=f"{sandbox}/cache",
                XDG_RUNTIME_DIR=f"{sandbox}/runtime")
+    # Its own process group, so tauri-driver and WebKitWebDriver go with it.
     driver = subprocess.Popen(["dbus-run-session", "--", "tauri-driver", "--port", str(port),
-                               "--native-port", str(native)], env=env,
+                               "--native-port", str(native)], env=env, start_new_session=True,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -103,7 +105,7 @@ def main():
         print(f"median: shell {statistics.median(shells):.2f} s, "
               f"first contact row {statistics.median(tables):.2f} s ({runs} runs)")
     finally:
-        driver.terminate()
+        os.killpg(driver.pid, signal.SIGTERM)
         driver.wait(timeout=10)
         xvfb.terminate()
         shutil.rmtree(sandbox, ignore_errors=True)

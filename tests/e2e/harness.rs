@@ -12,6 +12,9 @@ use serde_json::{json, Map};
 /// How long to wait for the UI to reach a state before failing.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
+/// How long starting the app for a session may take.
+const SESSION_PATIENCE: Duration = Duration::from_secs(90);
+
 /// One running app on its own workspace.
 pub struct App {
     pub client: Client,
@@ -46,11 +49,15 @@ impl App {
         let started = Instant::now();
         let client = loop {
             let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector)
-                .capabilities(caps.clone())
-                .connect(&driver)
-                .await
-            {
+            // A session that never answers (a wedged WebKitWebDriver) fails
+            // the test instead of hanging the suite.
+            let mut builder = ClientBuilder::new(connector);
+            builder.capabilities(caps.clone());
+            let attempt = builder.connect(&driver);
+            let Ok(connected) = tokio::time::timeout(SESSION_PATIENCE, attempt).await else {
+                panic!("the WebDriver session did not start within {SESSION_PATIENCE:?}");
+            };
+            match connected {
                 Ok(client) => break client,
                 Err(e) if started.elapsed() < PATIENCE => {
                     eprintln!("waiting for the WebDriver session: {e}");
