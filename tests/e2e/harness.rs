@@ -87,6 +87,10 @@ impl App {
             app.screenshot("failed").await;
         }
         app.client.clone().close().await.ok();
+        // The next test's app must not meet this one: a second instance
+        // hands over to a running one (single-instance) and exits, and its
+        // WebDriver session then never starts.
+        wait_for_exit(&env_path("HERALD_E2E_APP")).await;
         if let Err(failure) = outcome {
             if failure.is_panic() {
                 std::panic::resume_unwind(failure.into_panic());
@@ -215,6 +219,43 @@ impl App {
             }
             Err(e) => eprintln!("screenshot {label} failed: {e}"),
         }
+    }
+}
+
+/// The pids running `binary`.
+fn running(binary: &Path) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let wanted = binary
+        .canonicalize()
+        .unwrap_or_else(|_| binary.to_path_buf());
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == wanted))
+        .collect()
+}
+
+/// Waits for every process of the app to end, stopping stragglers.
+async fn wait_for_exit(binary: &Path) {
+    let started = Instant::now();
+    loop {
+        let left = running(binary);
+        if left.is_empty() {
+            return;
+        }
+        if started.elapsed() > PATIENCE {
+            eprintln!("the app did not exit after its session ended; stopping {left:?}");
+            for pid in left {
+                let _ = std::process::Command::new("kill")
+                    .arg(pid.to_string())
+                    .status();
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
