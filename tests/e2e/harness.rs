@@ -1,6 +1,7 @@
 //! Starting the app for one test and talking to it.
 
 use std::future::Future;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -222,18 +223,25 @@ impl App {
     }
 }
 
-/// The pids running `binary`.
+/// The pids whose command is `binary` (by file name: the path a process
+/// was started by may differ from ours).
 fn running(binary: &Path) -> Vec<u32> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
-    let wanted = binary
-        .canonicalize()
-        .unwrap_or_else(|_| binary.to_path_buf());
+    let name = binary
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     entries
         .flatten()
         .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == wanted))
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|cmd| {
+                let first = cmd.split(|b| *b == 0).next().unwrap_or_default();
+                Path::new(std::ffi::OsStr::from_bytes(first)).file_name() == Some(name.as_os_str())
+            })
+        })
         .collect()
 }
 
@@ -243,6 +251,9 @@ async fn wait_for_exit(binary: &Path) {
     loop {
         let left = running(binary);
         if left.is_empty() {
+            // Let the session bus see its connection go, so the next
+            // instance does not try to hand over to it.
+            tokio::time::sleep(Duration::from_millis(500)).await;
             return;
         }
         if started.elapsed() > PATIENCE {
