@@ -42,3 +42,14 @@ fn chain(err: &anyhow::Error) -> String {
         .collect::<Vec<_>>()
         .join(": ")
 }
+
+/// `s` cut to `width` characters for a table column, "…" marking the cut.
+pub fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}

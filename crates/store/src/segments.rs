@@ -557,14 +557,22 @@ pub async fn update(store: &Store, id: SegmentId, input: &SegmentInput) -> Resul
     write_refs(&mut tx, id, &filter).await?;
     // Any segment may include this one, directly or through others: their
     // cached counts no longer hold.
+    forget_counts(&mut tx).await?;
+    tx.commit().await.context("saving a segment")?;
+    get(store, id).await
+}
+
+/// Drops every segment's cached count, inside the caller's write
+/// transaction: for changes that move what segments mean without a contact
+/// write (a segment edited, the time zone changed).
+pub(crate) async fn forget_counts(tx: &mut sqlx::SqliteConnection) -> Result<()> {
     sqlx::query(
         "UPDATE segments SET cached_count = NULL, cached_generation = NULL, cached_at = NULL",
     )
-    .execute(&mut *tx)
+    .execute(tx)
     .await
     .context("clearing cached segment counts")?;
-    tx.commit().await.context("saving a segment")?;
-    get(store, id).await
+    Ok(())
 }
 
 async fn write_refs(tx: &mut sqlx::SqliteConnection, id: SegmentId, filter: &Filter) -> Result<()> {

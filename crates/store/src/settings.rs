@@ -152,12 +152,7 @@ pub async fn save(store: &Store, new: &WorkspaceSettings) -> Result<()> {
         .with_context(|| format!("writing setting {key}"))?;
     }
     if old_zone != new.time_zone {
-        sqlx::query(
-            "UPDATE segments SET cached_count = NULL, cached_generation = NULL, cached_at = NULL",
-        )
-        .execute(&mut *tx)
-        .await
-        .context("clearing cached segment counts")?;
+        crate::segments::forget_counts(&mut tx).await?;
     }
     tx.commit().await.context("saving the workspace settings")?;
     Ok(())

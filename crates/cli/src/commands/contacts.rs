@@ -1,5 +1,6 @@
 //! `herald contacts`.
 
+use crate::output::truncate;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
@@ -252,16 +253,6 @@ pub(super) fn print_table(contacts: &[Contact]) {
             c.country.map(|c| c.as_str().to_owned()).unwrap_or_default(),
             c.tags.join(", ")
         );
-    }
-}
-
-fn truncate(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_owned()
-    } else {
-        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
-        t.push('…');
-        t
     }
 }
 

@@ -4,6 +4,7 @@
 //! docs/segments.md); `-` reads standard input. An invalid filter prints one
 //! `error: filter at <path>: <message>` line per problem.
 
+use crate::output::truncate;
 use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
@@ -138,16 +139,6 @@ async fn list(store: &Store, args: SegmentListArgs) -> anyhow::Result<ExitCode> 
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn truncate(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_owned()
-    } else {
-        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
 }
 
 async fn show(store: &Store, args: SegmentShowArgs) -> anyhow::Result<ExitCode> {

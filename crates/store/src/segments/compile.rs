@@ -131,15 +131,7 @@ pub fn compile(
     clock: &Clock,
     saved: &SavedFilters,
 ) -> Result<Compiled, CompileError> {
-    let mut out = Compiled::default();
-    let mut stack = Vec::new();
-    Compiler {
-        clock,
-        saved,
-        stack: &mut stack,
-    }
-    .group(&filter.root, &mut out)?;
-    Ok(out)
+    run(clock, saved, |c, out| c.group(&filter.root, out))
 }
 
 /// Compiles one rule on its own (the segment index asks SQLite for text
@@ -149,14 +141,22 @@ pub fn compile_rule(
     clock: &Clock,
     saved: &SavedFilters,
 ) -> Result<Compiled, CompileError> {
+    run(clock, saved, |c, out| c.rule(rule, out))
+}
+
+fn run(
+    clock: &Clock,
+    saved: &SavedFilters,
+    emit: impl FnOnce(&mut Compiler<'_>, &mut Compiled) -> Result<(), CompileError>,
+) -> Result<Compiled, CompileError> {
     let mut out = Compiled::default();
     let mut stack = Vec::new();
-    Compiler {
+    let mut compiler = Compiler {
         clock,
         saved,
         stack: &mut stack,
-    }
-    .rule(rule, &mut out)?;
+    };
+    emit(&mut compiler, &mut out)?;
     Ok(out)
 }
 
