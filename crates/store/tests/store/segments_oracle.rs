@@ -695,22 +695,25 @@ fn the_parser_survives_arbitrary_json() {
         .unwrap();
 }
 
-/// Saved-segment counts use the same compiler as the property test above.
-#[tokio::test]
-async fn preview_counts_equal_the_compiled_count() {
-    let (_dir, store) = fresh_store().await;
+/// `n` deterministic contacts a preview can read back whole: the store's
+/// readers refuse null custom values (its writers never store them).
+fn previewable_contacts(n: usize) -> Vec<GenContact> {
     let c = contact();
     let mut runner = TestRunner::deterministic();
-    // The store's readers refuse null custom values (its writers never
-    // store them), and a preview reads whole contacts.
-    let contacts: Vec<GenContact> = (0..30)
+    (0..n)
         .map(|_| {
             let mut contact = c.new_tree(&mut runner).unwrap().current();
             contact.custom.retain(|_, v| !v.is_null());
             contact
         })
-        .collect();
-    load(&store, &contacts).await;
+        .collect()
+}
+
+/// Saved-segment counts use the same compiler as the property test above.
+#[tokio::test]
+async fn preview_counts_equal_the_compiled_count() {
+    let (_dir, store) = fresh_store().await;
+    load(&store, &previewable_contacts(30)).await;
     let filter = json!({"any": [{"field": "tag", "op": "has_any", "value": ["vip"]}, {"field": "revenue", "op": "gt", "value": 0}]});
     let preview = segments::preview(&store, &filter, SortField::Name, Direction::Asc, None, 5)
         .await
@@ -729,16 +732,7 @@ async fn preview_counts_equal_the_compiled_count() {
 #[tokio::test]
 async fn index_pages_equal_sql_pages_in_every_order() {
     let (dir, store) = fresh_store().await;
-    let c = contact();
-    let mut runner = TestRunner::deterministic();
-    let contacts: Vec<GenContact> = (0..60)
-        .map(|_| {
-            let mut contact = c.new_tree(&mut runner).unwrap().current();
-            contact.custom.retain(|_, v| !v.is_null());
-            contact
-        })
-        .collect();
-    load(&store, &contacts).await;
+    load(&store, &previewable_contacts(60)).await;
     let indexed = store.clone();
     segments::warm_index(&indexed).await.unwrap();
     // A second handle on the same file has no index: the SQL path.
