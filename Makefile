@@ -72,8 +72,11 @@ lint: $(UI_BUILT) bindings-check
 	cd $(UI) && npm run lint && npm run typecheck
 
 # The end-to-end crate needs the built app and a display: test-e2e runs it.
+# The rest runs beside the services its tests talk to (PostgreSQL, a Secret
+# Service keychain), started and stopped by scripts/with-services.sh.
 test-rust: $(UI_BUILT)
-	cargo test --locked --workspace --exclude herald-e2e
+	cargo test --locked --workspace --exclude herald-e2e --no-run
+	scripts/with-services.sh cargo test --locked --workspace --exclude herald-e2e
 
 ## UI unit and component tests, with the line-coverage threshold.
 test-ui: $(UI_DEPS)

@@ -16,6 +16,8 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver dbus-x11 imagemagick
   # keychain and notifications without a desktop session (tests)
   gnome-keyring libsecret-tools dunst libnotify-bin
+  # the relay's shared-store tests (a throwaway cluster per test run)
+  postgresql
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
