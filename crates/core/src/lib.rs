@@ -27,6 +27,7 @@ pub mod id;
 pub mod money;
 pub mod phone;
 pub mod segment;
+pub mod sms_keywords;
 pub mod token;
 
 pub use contact::{Channel, ConsentAction, EmailStatus, InteractionKind, SmsStatus, StatusError};
