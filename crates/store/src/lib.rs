@@ -25,6 +25,8 @@ pub mod import;
 pub mod interactions;
 pub mod project_statuses;
 pub mod projects;
+pub mod relay_events;
+pub mod relay_sync;
 pub mod segments;
 pub mod settings;
 mod sql_fold;

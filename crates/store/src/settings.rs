@@ -6,10 +6,11 @@
 use anyhow::Context;
 use herald_core::{CountryCode, Currency};
 use serde::{de::DeserializeOwned, Serialize};
+use sqlx::SqliteConnection;
 
 use crate::{Result, Store, StoreError};
 
-async fn get<T: DeserializeOwned>(store: &Store, key: &str) -> Result<Option<T>> {
+pub(crate) async fn get<T: DeserializeOwned>(store: &Store, key: &str) -> Result<Option<T>> {
     let raw: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
         .bind(key)
         .fetch_optional(store.pool())
@@ -25,7 +26,21 @@ async fn get<T: DeserializeOwned>(store: &Store, key: &str) -> Result<Option<T>>
     }
 }
 
-async fn set<T: Serialize>(store: &Store, key: &str, value: &T) -> Result<()> {
+pub(crate) async fn set<T: Serialize>(store: &Store, key: &str, value: &T) -> Result<()> {
+    let mut conn = store
+        .pool()
+        .acquire()
+        .await
+        .context("connecting to the workspace")?;
+    set_in(&mut conn, key, value).await
+}
+
+/// Writes a setting on `conn`, e.g. inside the caller's transaction.
+pub(crate) async fn set_in<T: Serialize>(
+    conn: &mut SqliteConnection,
+    key: &str,
+    value: &T,
+) -> Result<()> {
     let raw = serde_json::to_string(value).context("serialising a setting")?;
     sqlx::query(
         "INSERT INTO settings (key, value) VALUES (?, ?)
@@ -33,10 +48,30 @@ async fn set<T: Serialize>(store: &Store, key: &str, value: &T) -> Result<()> {
     )
     .bind(key)
     .bind(raw)
-    .execute(store.pool())
+    .execute(conn)
     .await
     .with_context(|| format!("writing setting {key}"))?;
     Ok(())
+}
+
+/// A random id naming this workspace outside its file: the OS keychain
+/// files the workspace's secrets under it, so two workspaces on one machine
+/// keep apart and a moved file still finds its own. Created on first use.
+pub async fn workspace_id(store: &Store) -> Result<String> {
+    let fresh = serde_json::to_string(&uuid::Uuid::now_v7().hyphenated().to_string())
+        .context("serialising the workspace id")?;
+    // Two first uses at once both insert; the second insert is ignored and
+    // both read the one that won.
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ('workspace_id', ?) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(fresh)
+    .execute(store.pool())
+    .await
+    .context("creating the workspace id")?;
+    get::<String>(store, "workspace_id")
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the workspace id is null").into())
 }
 
 /// The region assumed for phone numbers written without a country code.

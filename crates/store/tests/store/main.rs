@@ -12,6 +12,7 @@ mod generation;
 mod import_corpus;
 mod import_semantics;
 mod migrations;
+mod relay_events;
 mod round_trip;
 mod segments;
 mod segments_oracle;

@@ -38,6 +38,7 @@ async fn a_new_workspace_has_every_table() {
             "interactions",
             "project_statuses",
             "projects",
+            "relay_events",
             "segment_refs",
             "segments",
             "settings",
@@ -49,7 +50,7 @@ async fn a_new_workspace_has_every_table() {
         .fetch_all(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, vec![1, 2, 3]);
+    assert_eq!(applied, vec![1, 2, 3, 4]);
 }
 
 #[tokio::test]
@@ -119,7 +120,7 @@ async fn reopening_an_existing_workspace_keeps_its_data() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, 3);
+    assert_eq!(applied, 4);
     store.close().await;
 }
 

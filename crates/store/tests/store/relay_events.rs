@@ -1,0 +1,455 @@
+//! Relay events: recorded once by relay id, applied to contacts' statuses
+//! through the consent ledger, page and cursor in one transaction.
+
+use chrono::{TimeZone, Utc};
+use herald_core::{Channel, ContactId, EmailStatus, SmsStatus};
+use herald_store::relay_events::{self, ApplyReport, EventKind, RelayEvent};
+use herald_store::{contacts, relay_sync, Store};
+use serde_json::json;
+
+use crate::helpers::*;
+
+fn event(kind: EventKind) -> RelayEvent {
+    RelayEvent::new(kind, Utc.with_ymd_and_hms(2026, 11, 28, 21, 0, 0).unwrap())
+}
+
+/// A hit on a signed link: recipient and channel from the token.
+fn token_event(kind: EventKind, contact: ContactId, channel: Channel) -> RelayEvent {
+    RelayEvent {
+        campaign_id: Some(uuid::Uuid::now_v7()),
+        recipient_id: Some(contact.as_uuid()),
+        channel: Some(channel),
+        ip: Some("203.0.113.9".into()),
+        user_agent: Some("Mozilla/5.0 (Herald test)".into()),
+        ..event(kind)
+    }
+}
+
+/// A provider webhook: identified by address only.
+fn provider_event(kind: EventKind, provider: &str, address: &str) -> RelayEvent {
+    RelayEvent {
+        provider: Some(provider.into()),
+        provider_event_id: Some(uuid::Uuid::now_v7().to_string()),
+        address: Some(address.into()),
+        ..event(kind)
+    }
+}
+
+fn sms_reply(from: &str, body: &str) -> RelayEvent {
+    RelayEvent {
+        detail: json!({ "to": "+14155550000", "body": body }),
+        ..provider_event(EventKind::SmsInbound, "twilio", from)
+    }
+}
+
+async fn apply(store: &Store, events: &[RelayEvent]) -> ApplyReport {
+    relay_events::apply_page(store, events, "cursor")
+        .await
+        .expect("applying relay events")
+}
+
+async fn email_status(store: &Store, id: ContactId) -> EmailStatus {
+    contacts::get(store, id).await.unwrap().email_status
+}
+
+async fn sms_status(store: &Store, id: ContactId) -> SmsStatus {
+    contacts::get(store, id).await.unwrap().sms_status
+}
+
+#[tokio::test]
+async fn a_one_click_unsubscribe_unsubscribes_with_a_ledger_row_carrying_ip_and_user_agent() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let before = generation(&store).await;
+    let report = apply(
+        &store,
+        &[token_event(EventKind::Unsubscribe, ada.id, Channel::Email)],
+    )
+    .await;
+    assert_eq!((report.recorded, report.unsubscribed), (1, 1));
+    assert_eq!(
+        email_status(&store, ada.id).await,
+        EmailStatus::Unsubscribed
+    );
+    let rows = ledger(&store, ada.id).await;
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!(
+        (
+            row.channel.as_str(),
+            row.action.as_str(),
+            row.status.as_str()
+        ),
+        ("email", "withdrawn", "unsubscribed")
+    );
+    assert_eq!(
+        (row.source.as_str(), row.method.as_str()),
+        ("relay", "one_click_unsubscribe")
+    );
+    assert_eq!(row.ip.as_deref(), Some("203.0.113.9"));
+    assert_eq!(row.user_agent.as_deref(), Some("Mozilla/5.0 (Herald test)"));
+    assert_eq!(
+        row.at,
+        Utc.with_ymd_and_hms(2026, 11, 28, 21, 0, 0).unwrap()
+    );
+    assert_eq!(generation(&store).await, before + 1);
+}
+
+#[tokio::test]
+async fn the_same_events_applied_twice_are_applied_once() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let events = [
+        token_event(EventKind::Open, ada.id, Channel::Email),
+        token_event(EventKind::Unsubscribe, ada.id, Channel::Email),
+        token_event(EventKind::Resubscribe, ada.id, Channel::Email),
+    ];
+    let first = apply(&store, &events).await;
+    assert_eq!(
+        (first.recorded, first.unsubscribed, first.resubscribed),
+        (3, 1, 1)
+    );
+    let ledger_rows = total_ledger_rows(&store).await;
+    let generation_after = generation(&store).await;
+
+    let second = apply(&store, &events).await;
+    assert_eq!(
+        (second.received, second.recorded, second.duplicates),
+        (3, 0, 3)
+    );
+    assert_eq!(second.status_changes(), 0);
+    assert_eq!(relay_events::count(&store).await.unwrap(), 3);
+    assert_eq!(total_ledger_rows(&store).await, ledger_rows);
+    assert_eq!(generation(&store).await, generation_after);
+    assert_eq!(email_status(&store, ada.id).await, EmailStatus::Subscribed);
+}
+
+#[tokio::test]
+async fn a_failure_mid_page_writes_nothing_and_keeps_the_cursor() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    relay_events::apply_page(&store, &[], "7").await.unwrap();
+    // The third event's insert fails, after the first two were written
+    // inside the transaction.
+    sqlx::query(
+        "CREATE TRIGGER boom BEFORE INSERT ON relay_events WHEN NEW.kind = 'boom'
+         BEGIN SELECT RAISE(ABORT, 'simulated failure'); END",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let page = [
+        token_event(EventKind::Unsubscribe, ada.id, Channel::Email),
+        token_event(EventKind::Click, ada.id, Channel::Email),
+        event(EventKind::Other("boom".into())),
+    ];
+    relay_events::apply_page(&store, &page, "10")
+        .await
+        .expect_err("the page should fail");
+    assert_eq!(relay_events::count(&store).await.unwrap(), 0);
+    assert_eq!(email_status(&store, ada.id).await, EmailStatus::Subscribed);
+    assert_eq!(total_ledger_rows(&store).await, 0);
+    assert_eq!(
+        relay_sync::cursor(&store).await.unwrap().as_deref(),
+        Some("7")
+    );
+
+    sqlx::query("DROP TRIGGER boom")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let report = apply(&store, &page).await;
+    assert_eq!((report.recorded, report.unsubscribed), (3, 1));
+}
+
+#[tokio::test]
+async fn a_resubscribe_takes_back_an_unsubscribe_but_not_a_complaint_or_a_bounce() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let bob = create(&store, new_contact(Some("bob@example.com"), None)).await;
+    let cy = create(&store, new_contact(Some("cy@example.com"), None)).await;
+    let report = apply(
+        &store,
+        &[
+            token_event(EventKind::Unsubscribe, ada.id, Channel::Email),
+            token_event(EventKind::Resubscribe, ada.id, Channel::Email),
+            provider_event(EventKind::Complaint, "ses", "bob@example.com"),
+            token_event(EventKind::Resubscribe, bob.id, Channel::Email),
+            RelayEvent {
+                detail: json!({ "bounce_type": "hard", "reason": "no such mailbox" }),
+                ..provider_event(EventKind::Bounce, "postmark", "CY@example.com")
+            },
+            token_event(EventKind::Resubscribe, cy.id, Channel::Email),
+        ],
+    )
+    .await;
+    assert_eq!(email_status(&store, ada.id).await, EmailStatus::Subscribed);
+    assert_eq!(email_status(&store, bob.id).await, EmailStatus::Complained);
+    assert_eq!(email_status(&store, cy.id).await, EmailStatus::Bounced);
+    assert_eq!(
+        (
+            report.resubscribed,
+            report.complained,
+            report.bounced,
+            report.unchanged
+        ),
+        (1, 1, 1, 2)
+    );
+    assert_eq!(
+        ledger_summary(&store, ada.id).await,
+        vec![
+            ledger_row(
+                "email",
+                "granted",
+                "subscribed",
+                "relay",
+                "resubscribe_link"
+            ),
+            ledger_row(
+                "email",
+                "withdrawn",
+                "unsubscribed",
+                "relay",
+                "one_click_unsubscribe"
+            ),
+        ]
+    );
+    assert_eq!(
+        ledger_summary(&store, bob.id).await,
+        vec![ledger_row(
+            "email",
+            "withdrawn",
+            "complained",
+            "relay",
+            "ses"
+        )]
+    );
+    assert_eq!(
+        ledger_summary(&store, cy.id).await,
+        vec![ledger_row(
+            "email",
+            "withdrawn",
+            "bounced",
+            "relay",
+            "postmark"
+        )]
+    );
+}
+
+#[tokio::test]
+async fn provider_events_find_their_contact_by_address_and_never_soften_a_status() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let bob = create(&store, new_contact(Some("bob@example.com"), None)).await;
+    let soft = RelayEvent {
+        detail: json!({ "bounce_type": "soft" }),
+        ..provider_event(EventKind::Bounce, "ses", "ada@example.com")
+    };
+    let report = apply(
+        &store,
+        &[
+            soft,
+            provider_event(EventKind::Unsubscribe, "sendgrid", "bob@example.com"),
+            RelayEvent {
+                detail: json!({ "bounce_type": "hard" }),
+                ..provider_event(EventKind::Bounce, "ses", "bob@example.com")
+            },
+            provider_event(EventKind::Unsubscribe, "mailgun", "nobody@example.com"),
+        ],
+    )
+    .await;
+    assert_eq!(email_status(&store, ada.id).await, EmailStatus::Subscribed);
+    // A bounce does not hide that Bob asked to leave.
+    assert_eq!(
+        email_status(&store, bob.id).await,
+        EmailStatus::Unsubscribed
+    );
+    assert_eq!(
+        ledger_summary(&store, bob.id).await,
+        vec![ledger_row(
+            "email",
+            "withdrawn",
+            "unsubscribed",
+            "relay",
+            "sendgrid"
+        )]
+    );
+    assert_eq!(
+        (report.unsubscribed, report.unchanged, report.unmatched),
+        (1, 1, 1)
+    );
+    // The resolved contact is recorded with the provider's events.
+    let recorded: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM relay_events WHERE contact_id = ?")
+            .bind(bob.id.as_uuid())
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(recorded, 2);
+}
+
+#[tokio::test]
+async fn sms_keywords_opt_out_and_back_in_by_phone_number() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(None, Some("+14155552671"))).await;
+    let report = apply(
+        &store,
+        &[
+            sms_reply("+14155552671", "please stop texting"),
+            sms_reply("+14155552671", "help"),
+            sms_reply("+14155552671", " Stop! "),
+        ],
+    )
+    .await;
+    assert_eq!((report.sms_opted_out, report.help_requests), (1, 1));
+    assert_eq!(sms_status(&store, ada.id).await, SmsStatus::OptedOut);
+    assert_eq!(
+        ledger_summary(&store, ada.id).await,
+        vec![ledger_row(
+            "sms",
+            "withdrawn",
+            "opted_out",
+            "relay",
+            "sms_keyword"
+        )]
+    );
+    let report = apply(&store, &[sms_reply("+14155552671", "UNSTOP")]).await;
+    assert_eq!(report.sms_opted_in, 1);
+    assert_eq!(sms_status(&store, ada.id).await, SmsStatus::Subscribed);
+    let report = apply(&store, &[sms_reply("+19999999999", "STOP")]).await;
+    assert_eq!(report.unmatched, 1);
+}
+
+#[tokio::test]
+async fn an_sms_unsubscribe_link_opts_the_contact_out_of_sms_only() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(
+        &store,
+        new_contact(Some("ada@example.com"), Some("+14155552671")),
+    )
+    .await;
+    let report = apply(
+        &store,
+        &[token_event(EventKind::Unsubscribe, ada.id, Channel::Sms)],
+    )
+    .await;
+    assert_eq!(report.sms_opted_out, 1);
+    assert_eq!(sms_status(&store, ada.id).await, SmsStatus::OptedOut);
+    assert_eq!(email_status(&store, ada.id).await, EmailStatus::Subscribed);
+}
+
+#[tokio::test]
+async fn opens_clicks_and_unknown_kinds_are_recorded_without_touching_contacts() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let before = generation(&store).await;
+    let stranger = ContactId::new();
+    let mut click = token_event(EventKind::Click, ada.id, Channel::Email);
+    click.url = Some("https://example.com/spring".into());
+    click.machine = true;
+    let report = apply(
+        &store,
+        &[
+            token_event(EventKind::Open, ada.id, Channel::Email),
+            click,
+            token_event(EventKind::Unsubscribe, stranger, Channel::Email),
+            event(EventKind::Other("future_kind".into())),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (report.recorded, report.unmatched, report.status_changes()),
+        (4, 1, 0)
+    );
+    assert_eq!(report.by_kind.get("future_kind"), Some(&1));
+    assert_eq!(generation(&store).await, before);
+    let by_kind = relay_events::count_by_kind(&store, None).await.unwrap();
+    assert_eq!(by_kind.get("click"), Some(&1));
+    let (url, machine): (String, i64) =
+        sqlx::query_as("SELECT url, machine FROM relay_events WHERE kind = 'click'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!((url.as_str(), machine), ("https://example.com/spring", 1));
+}
+
+#[tokio::test]
+async fn an_event_reads_from_the_wire_form_of_the_contract() {
+    let wire = json!({
+        "id": "0193a5e0-0000-7000-8000-000000000001",
+        "kind": "bounce",
+        "at": "2026-11-28T21:00:00.123Z",
+        "campaign_id": null,
+        "recipient_id": null,
+        "channel": "email",
+        "machine": false,
+        "url": null,
+        "ip": null,
+        "user_agent": null,
+        "provider": "ses",
+        "provider_event_id": "abc",
+        "provider_message_id": "m-1",
+        "address": "ada@example.com",
+        "detail": { "bounce_type": "hard", "reason": "550" }
+    });
+    let event: RelayEvent = serde_json::from_value(wire).unwrap();
+    assert_eq!(event.kind, EventKind::Bounce);
+    assert_eq!(event.channel, Some(Channel::Email));
+    assert_eq!(event.at.timestamp_subsec_millis(), 123);
+    assert_eq!(event.detail["bounce_type"], "hard");
+    let minimal: RelayEvent = serde_json::from_value(json!({
+        "id": "0193a5e0-0000-7000-8000-000000000002",
+        "kind": "something_new",
+        "at": "2026-11-28T21:00:00Z"
+    }))
+    .unwrap();
+    assert_eq!(minimal.kind, EventKind::Other("something_new".into()));
+    assert_eq!(minimal.detail, json!({}));
+}
+
+#[tokio::test]
+async fn a_new_relay_url_starts_from_its_first_event() {
+    let (_dir, store) = fresh_store().await;
+    relay_sync::set_url(&store, "https://relay.example.com")
+        .await
+        .unwrap();
+    relay_events::apply_page(&store, &[], "42").await.unwrap();
+    relay_sync::set_url(&store, "https://relay.example.com")
+        .await
+        .unwrap();
+    assert_eq!(
+        relay_sync::cursor(&store).await.unwrap().as_deref(),
+        Some("42")
+    );
+    relay_sync::set_url(&store, "https://other.example.com")
+        .await
+        .unwrap();
+    let state = relay_sync::load(&store).await.unwrap();
+    assert_eq!(state.url.as_deref(), Some("https://other.example.com"));
+    assert_eq!(state.cursor, None);
+}
+
+#[tokio::test]
+async fn the_workspace_id_is_made_once_and_kept() {
+    let (dir, store) = fresh_store().await;
+    let id = herald_store::settings::workspace_id(&store).await.unwrap();
+    assert_eq!(
+        herald_store::settings::workspace_id(&store).await.unwrap(),
+        id
+    );
+    store.close().await;
+    let reopened = Store::open(&dir.path().join("workspace.herald"))
+        .await
+        .unwrap();
+    assert_eq!(
+        herald_store::settings::workspace_id(&reopened)
+            .await
+            .unwrap(),
+        id
+    );
+    let (_other_dir, other) = fresh_store().await;
+    assert_ne!(
+        herald_store::settings::workspace_id(&other).await.unwrap(),
+        id
+    );
+}
