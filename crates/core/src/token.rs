@@ -179,6 +179,12 @@ impl SigningKey {
         format!("{}:{}", self.id, URL_SAFE_NO_PAD.encode(self.secret))
     }
 
+    /// The secret bytes, for a verifier that derives its own MAC from the
+    /// workspace key (the relay's generic webhook). Never log them.
+    pub fn secret_bytes(&self) -> &[u8; 32] {
+        &self.secret
+    }
+
     fn mac(&self) -> HmacSha256 {
         HmacSha256::new_from_slice(&self.secret).expect("HMAC takes keys of any length")
     }

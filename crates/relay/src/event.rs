@@ -23,6 +23,41 @@ pub enum EventKind {
     SmsInbound,
 }
 
+impl EventKind {
+    /// Every kind, in declaration order.
+    pub const ALL: &'static [EventKind] = &[
+        EventKind::Open,
+        EventKind::Click,
+        EventKind::Unsubscribe,
+        EventKind::Resubscribe,
+        EventKind::Delivered,
+        EventKind::Bounce,
+        EventKind::Complaint,
+        EventKind::SmsStatus,
+        EventKind::SmsInbound,
+    ];
+
+    /// The snake_case name of the wire contract (and the store's column).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Open => "open",
+            EventKind::Click => "click",
+            EventKind::Unsubscribe => "unsubscribe",
+            EventKind::Resubscribe => "resubscribe",
+            EventKind::Delivered => "delivered",
+            EventKind::Bounce => "bounce",
+            EventKind::Complaint => "complaint",
+            EventKind::SmsStatus => "sms_status",
+            EventKind::SmsInbound => "sms_inbound",
+        }
+    }
+
+    /// The inverse of [`EventKind::as_str`].
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.as_str() == raw)
+    }
+}
+
 /// Who reported it, for webhook events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -47,6 +82,21 @@ impl Provider {
             Provider::Mailgun => "mailgun",
             Provider::Generic => "generic",
         }
+    }
+
+    /// The inverse of [`Provider::as_str`].
+    pub fn parse(raw: &str) -> Option<Self> {
+        [
+            Provider::Twilio,
+            Provider::Vonage,
+            Provider::Ses,
+            Provider::Postmark,
+            Provider::Sendgrid,
+            Provider::Mailgun,
+            Provider::Generic,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == raw)
     }
 }
 

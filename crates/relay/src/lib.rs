@@ -4,8 +4,32 @@
 //! provider webhooks while the team's laptops are closed, stores every
 //! accepted hit durably before answering, and hands the events to the
 //! desktop app, which pulls them with a bearer token. It knows nothing about
-//! contacts: tokens carry ids, never addresses. The wire contract is in
-//! `docs/relay.md`.
+//! contacts: tokens carry ids, never addresses. The wire contract, the
+//! routes and deployment are in `docs/relay.md`.
+//!
+//! ```no_run
+//! # async fn example(options: herald_relay::config::Options) -> anyhow::Result<()> {
+//! use herald_relay::config::Settings;
+//!
+//! let settings = Settings::load(&options)?;
+//! let running = herald_relay::start(settings).await?;
+//! println!("listening on {}", running.addr());
+//! running.stop().await; // drains in-flight requests and the store writer
+//! # Ok(()) }
+//! ```
 
+pub mod classify;
+pub mod config;
 pub mod event;
+pub mod net;
+pub mod pages;
+pub mod ratelimit;
+mod routes;
+pub mod server;
+pub mod state;
+pub mod store;
 pub mod webhooks;
+
+pub use routes::app;
+pub use server::{serve, start, Running, ServeOptions};
+pub use state::AppState;

@@ -1,0 +1,11 @@
+//! The HTTP routes, one module per audience: tracking links, the
+//! unsubscribe pages, the desktop's API, provider webhooks.
+
+mod api;
+mod common;
+mod router;
+mod tracking;
+mod unsubscribe;
+mod webhook;
+
+pub use router::app;
