@@ -7,6 +7,7 @@
 //! one write transaction, so a failure part-way leaves the workspace exactly
 //! as it was. `dry_run` runs the same transaction and rolls it back.
 
+mod bulk;
 mod columns;
 mod decode;
 mod preview;

@@ -12,9 +12,10 @@ use std::io::Read;
 
 use anyhow::Context;
 use herald_core::{Channel, ConsentAction, Currency, CustomFields, EmailStatus, Money, SmsStatus};
-use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{Connection, FromRow, QueryBuilder, Sqlite, SqliteConnection};
 use uuid::Uuid;
 
+use super::bulk::BulkLoad;
 use super::decode::LineIndex;
 use super::row::{ParsedRow, RowConsent, RowParser};
 use super::{Duplicate, ImportOptions, ImportReport, Progress, RowError};
@@ -118,28 +119,26 @@ pub(super) async fn run<R: Read>(
     report: &mut ImportReport,
     progress: Progress<'_>,
 ) -> Result<()> {
-    let mut tx = store.begin_write().await?;
-    let tag_rows: Vec<(Uuid, String)> = sqlx::query_as("SELECT id, name FROM tags")
-        .fetch_all(&mut *tx)
-        .await
-        .context("loading tags")?;
-    let mut writer = Writer {
+    let pool = store.pool().clone();
+    let setup = Setup {
         options: options.clone(),
         default_currency: parser.default_currency,
-        tag_ids: tag_rows
-            .into_iter()
-            .map(|(id, name)| (name.to_ascii_lowercase(), id))
-            .collect(),
-        touched: HashMap::new(),
-        now: now_millis(),
     };
-    let (batches, mut incoming) = tokio::sync::mpsc::channel::<Vec<ParsedRow>>(2);
+    let (batches, incoming) = tokio::sync::mpsc::channel::<Vec<ParsedRow>>(2);
     let writing = tokio::spawn(async move {
-        let mut found = ImportReport::default();
-        while let Some(mut batch) = incoming.recv().await {
-            writer.apply(&mut tx, &mut batch, &mut found).await?;
-        }
-        Ok::<_, crate::StoreError>((tx, writer, found))
+        let mut conn = pool
+            .acquire()
+            .await
+            .context("taking a connection for the import")?;
+        // Set before the transaction, as SQLite requires: see `bulk` for why
+        // an import keeps its temporary data in files. Put back whatever
+        // happened, so the connection returns to the pool as it came.
+        set_temp_store(&mut conn, "FILE").await?;
+        let written = write_all(&mut conn, setup, incoming).await;
+        let reset = set_temp_store(&mut conn, "MEMORY").await;
+        let written = written?;
+        reset?;
+        Ok(written)
     });
     // Aborts the writer (dropping, so rolling back, its transaction) if
     // parsing fails or this future is dropped part-way.
@@ -196,7 +195,7 @@ pub(super) async fn run<R: Read>(
         let _ = batches.send(batch).await;
     }
     drop(batches);
-    let (mut tx, writer, found) = writing.join().await?;
+    let (writer, found) = writing.join().await?;
     progress(bytes_read, rows_read);
 
     report.skipped += found.skipped;
@@ -214,18 +213,72 @@ pub(super) async fn run<R: Read>(
             (false, false) => report.unchanged += 1,
         }
     }
-    if options.dry_run {
+    Ok(())
+}
+
+/// What the writer task needs from the caller.
+struct Setup {
+    options: ImportOptions,
+    default_currency: Currency,
+}
+
+/// The writer task's whole transaction: every batch, the bulk-load switch,
+/// the data generation, and the commit (or a dry run's rollback).
+async fn write_all(
+    conn: &mut SqliteConnection,
+    setup: Setup,
+    mut incoming: tokio::sync::mpsc::Receiver<Vec<ParsedRow>>,
+) -> Result<(Writer, ImportReport)> {
+    let mut tx = conn
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .context("starting the import's write transaction")?;
+    let tag_rows: Vec<(Uuid, String)> = sqlx::query_as("SELECT id, name FROM tags")
+        .fetch_all(&mut *tx)
+        .await
+        .context("loading tags")?;
+    let dry_run = setup.options.dry_run;
+    let mut writer = Writer {
+        options: setup.options,
+        default_currency: setup.default_currency,
+        tag_ids: tag_rows
+            .into_iter()
+            .map(|(id, name)| (name.to_ascii_lowercase(), id))
+            .collect(),
+        touched: HashMap::new(),
+        now: now_millis(),
+    };
+    let mut bulk = BulkLoad::new(&mut tx).await?;
+    let mut found = ImportReport::default();
+    let mut written = 0_u64;
+    while let Some(mut batch) = incoming.recv().await {
+        written += batch.len() as u64;
+        writer.apply(&mut tx, &mut batch, &mut found).await?;
+        if bulk.should_engage(written) {
+            bulk.engage(&mut tx).await?;
+        }
+    }
+    if dry_run {
         tx.rollback().await.context("rolling back a dry run")?;
     } else {
-        if report.imported + report.updated > 0 {
+        bulk.finish(&mut tx).await?;
+        if writer.touched.values().any(|t| t.is_new || t.changed) {
             generation::bump(&mut tx).await?;
         }
         tx.commit().await.context("committing the import")?;
     }
+    Ok((writer, found))
+}
+
+async fn set_temp_store(conn: &mut SqliteConnection, to: &str) -> Result<()> {
+    sqlx::query(&format!("PRAGMA temp_store = {to}"))
+        .execute(conn)
+        .await
+        .with_context(|| format!("setting temp_store to {to}"))?;
     Ok(())
 }
 
-type WriterResult = Result<(sqlx::Transaction<'static, Sqlite>, Writer, ImportReport)>;
+type WriterResult = Result<(Writer, ImportReport)>;
 
 /// The writer task, aborted if it is dropped before being joined.
 struct AbortOnDrop(Option<tokio::task::JoinHandle<WriterResult>>);

@@ -9,6 +9,7 @@ mod contact_page;
 mod contact_update;
 mod contacts;
 mod generation;
+mod import_bulk;
 mod import_corpus;
 mod import_semantics;
 mod migrations;
