@@ -1,0 +1,11 @@
+//! herald-send's integration tests: real workspace files in temp folders,
+//! the real relay on a loopback port, and (under scripts/with-services.sh)
+//! the real Secret Service.
+
+mod helpers;
+
+mod client;
+mod keychain;
+mod secret_scan;
+mod sync;
+mod sync_loop;
