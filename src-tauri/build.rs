@@ -33,6 +33,12 @@ const COMMANDS: &[&str] = &[
     "segments_preview",
     "segments_count",
     "segments_custom_fields",
+    "relay_status",
+    "relay_set_url",
+    "relay_generate_keys",
+    "relay_rotate_keys",
+    "relay_test_connection",
+    "relay_sync_now",
 ];
 
 fn main() {

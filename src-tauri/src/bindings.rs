@@ -11,6 +11,7 @@ use ts_rs::{Config, TS};
 
 use crate::dto::contacts::*;
 use crate::dto::import::*;
+use crate::dto::relay::*;
 use crate::dto::segments::*;
 use crate::dto::workspace::*;
 use crate::error::{CommandError, ErrorKind};
@@ -70,6 +71,12 @@ fn export_into(dir: &Path) -> Result<(), ts_rs::ExportError> {
         SegmentPreview,
         SegmentCount,
         CustomFieldInfo,
+        RelayStatus,
+        RelayFailure,
+        KeychainStatus,
+        SyncSummary,
+        ConnectionTest,
+        GeneratedKeys,
     );
     Ok(())
 }
@@ -119,7 +126,7 @@ fn ids_and_money_are_numbers_and_optional_values_are_null() {
     let error = fs::read_to_string(fresh.path().join("CommandError.ts")).unwrap();
     assert!(
         error
-            .contains(r#"kind: "validation" | "not_found" | "conflict" | "provider" | "internal""#),
+            .contains(r#"kind: "validation" | "not_found" | "conflict" | "provider" | "keychain_unavailable" | "keychain" | "relay" | "internal""#),
         "{error}"
     );
 }

@@ -6,6 +6,7 @@
 
 pub mod contacts;
 pub mod import;
+pub mod relay;
 pub mod segments;
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,8 @@
 //! message can be shown under it. An internal error never shows its cause:
 //! the cause chain is logged and the user sees a generic message.
 
+mod relay;
+
 use herald_store::StoreError;
 use serde::Serialize;
 use ts_rs::TS;
@@ -24,6 +26,15 @@ pub enum ErrorKind {
         reason = "part of the IPC contract; the sending commands produce it"
     )]
     Provider,
+    /// No OS keychain is reachable, or it is locked. The message says what
+    /// to do; Herald never keeps a secret anywhere else instead.
+    KeychainUnavailable,
+    /// The keychain answered but refused, or holds an entry Herald cannot
+    /// read. The message names the entry, never its value.
+    Keychain,
+    /// The relay could not be reached, refused the API token, or answered
+    /// outside the contract. The message says which, in plain words.
+    Relay,
     /// Anything else. Details are in the log, never in the message.
     Internal,
 }
@@ -56,16 +67,16 @@ impl CommandError {
     }
 
     pub fn not_found(message: impl AsRef<str>) -> Self {
-        CommandError {
-            kind: ErrorKind::NotFound,
-            message: capitalise(message.as_ref()),
-            field: None,
-        }
+        CommandError::of_kind(ErrorKind::NotFound, message)
     }
 
     pub fn conflict(message: impl AsRef<str>) -> Self {
+        CommandError::of_kind(ErrorKind::Conflict, message)
+    }
+
+    pub fn of_kind(kind: ErrorKind, message: impl AsRef<str>) -> Self {
         CommandError {
-            kind: ErrorKind::Conflict,
+            kind,
             message: capitalise(message.as_ref()),
             field: None,
         }

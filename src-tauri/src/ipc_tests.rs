@@ -4,6 +4,11 @@
 //! granted to the main window by `capabilities/default.json` (a command
 //! missing from either is refused before it runs).
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use herald_send::secrets::{MemorySecrets, Secrets};
+use herald_send::sync_loop::LoopOptions;
 use herald_store::Store;
 use serde_json::{json, Value};
 use tauri::http::{HeaderMap, HeaderName, HeaderValue};
@@ -15,6 +20,8 @@ use tauri::{WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 use crate::state::AppState;
 use crate::uploads::Uploads;
 
+mod relay;
+
 struct TestApp {
     _dir: tempfile::TempDir,
     _app: tauri::App<MockRuntime>,
@@ -22,18 +29,25 @@ struct TestApp {
 }
 
 fn app() -> TestApp {
+    app_with(Arc::new(MemorySecrets::default()))
+}
+
+/// An app whose keychain is `secrets`. Its sync loop waits an hour between
+/// runs of its own, so a test's syncs are the ones it asks for.
+fn app_with(secrets: Arc<dyn Secrets>) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let workspace = dir.path().join("workspace.sqlite3");
     let store = tauri::async_runtime::block_on(Store::open(&workspace)).unwrap();
     let uploads = Uploads::new(dir.path().join("imports")).unwrap();
+    let options = LoopOptions {
+        interval: Duration::from_secs(3600),
+    };
+    let state = tauri::async_runtime::block_on(async {
+        AppState::new(store, workspace, uploads, secrets, options)
+    });
     let app = mock_builder()
         .invoke_handler(crate::invoke_handler())
-        .manage(AppState {
-            store,
-            workspace,
-            uploads,
-            preview_ticket: Default::default(),
-        })
+        .manage(state)
         .build(tauri::generate_context!())
         .unwrap();
     let webview = WebviewWindowBuilder::new(&app, "main", WebviewUrl::default())

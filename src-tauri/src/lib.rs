@@ -1,4 +1,5 @@
-//! Herald's desktop app: a thin Tauri shell over `herald-store`.
+//! Herald's desktop app: a thin Tauri shell over `herald-store` and
+//! `herald-send`.
 //!
 //! This file only wires things together: plugins, the shared state, and the
 //! command list. Commands live in `commands/` (one module per area, listed in
@@ -83,6 +84,12 @@ fn invoke_handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 's
         commands::segments::segments_preview,
         commands::segments::segments_count,
         commands::segments::segments_custom_fields,
+        commands::relay::relay_status,
+        commands::relay::relay_set_url,
+        commands::relay::relay_generate_keys,
+        commands::relay::relay_rotate_keys,
+        commands::relay::relay_test_connection,
+        commands::relay::relay_sync_now,
     ]
 }
 

@@ -1,12 +1,17 @@
-//! What every command shares: the open workspace and the upload folder.
+//! What every command shares: the open workspace, the upload folder, the
+//! workspace's secrets and its background sync with the relay.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::Context;
+use herald_send::secrets::{Keychain, Secrets};
+use herald_send::sync_loop::{LoopOptions, SyncLoop};
 use herald_store::Store;
 use tauri::{AppHandle, Manager, Runtime};
 
+use crate::dto::relay::SyncSummary;
 use crate::uploads::Uploads;
 
 /// The workspace file's name inside the app-data folder. The CLI's default
@@ -23,6 +28,16 @@ pub struct AppState {
     pub uploads: Uploads,
     /// The newest segment preview ticket seen (see `segments_preview`).
     pub preview_ticket: std::sync::atomic::AtomicU64,
+    /// This workspace's entries in the OS keychain (in memory in tests).
+    /// Every call blocks: commands make them on a blocking thread.
+    pub secrets: Arc<dyn Secrets>,
+    /// Pulls the relay's events while the app runs: at start, every
+    /// `sync_interval`, and on "Sync now". Idle until a relay is set up.
+    pub sync: SyncLoop,
+    pub sync_interval: std::time::Duration,
+    /// What the last "Sync now" did (the loop's own runs record only their
+    /// time or error, in the workspace).
+    last_sync: Mutex<Option<SyncSummary>>,
 }
 
 impl AppState {
@@ -45,13 +60,51 @@ impl AppState {
         // Segment previews answer from the in-memory index once it is built
         // (in the background, now and after every data change).
         store.keep_segment_index_warm();
+        // Entries are keyed by the workspace's id: no keychain call yet.
+        let secrets = Arc::new(Keychain::for_workspace(&store).await?);
         tracing::info!(workspace = %workspace.display(), "workspace open");
-        Ok(AppState {
+        Ok(AppState::new(
             store,
             workspace,
-            uploads: Uploads::new(uploads_dir)?,
+            Uploads::new(uploads_dir)?,
+            secrets,
+            LoopOptions::default(),
+        ))
+    }
+
+    /// The state over an open workspace; starts the relay sync loop, so it
+    /// must be called inside the async runtime.
+    pub fn new(
+        store: Store,
+        workspace: PathBuf,
+        uploads: Uploads,
+        secrets: Arc<dyn Secrets>,
+        sync: LoopOptions,
+    ) -> Self {
+        AppState {
+            sync: SyncLoop::start(store.clone(), Arc::clone(&secrets), sync),
+            sync_interval: sync.interval,
+            store,
+            workspace,
+            uploads,
             preview_ticket: std::sync::atomic::AtomicU64::new(0),
-        })
+            secrets,
+            last_sync: Mutex::new(None),
+        }
+    }
+
+    pub fn last_sync(&self) -> Option<SyncSummary> {
+        self.last_sync
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    pub fn set_last_sync(&self, summary: Option<SyncSummary>) {
+        *self
+            .last_sync
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = summary;
     }
 }
 

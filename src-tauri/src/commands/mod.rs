@@ -6,6 +6,7 @@ pub mod contacts;
 pub mod import;
 pub mod interactions;
 pub mod projects;
+pub mod relay;
 pub mod segments;
 pub mod tags;
 pub mod workspace;

@@ -3,4 +3,4 @@
 /**
  * A rejected command's payload: `{ kind, message, field }`.
  */
-export type CommandError = { kind: "validation" | "not_found" | "conflict" | "provider" | "internal", message: string, field: string | null, };
+export type CommandError = { kind: "validation" | "not_found" | "conflict" | "provider" | "keychain_unavailable" | "keychain" | "relay" | "internal", message: string, field: string | null, };

@@ -3,4 +3,4 @@
 /**
  * What kind of failure a command met, i.e. what the UI can do about it.
  */
-export type ErrorKind = "validation" | "not_found" | "conflict" | "provider" | "internal";
+export type ErrorKind = "validation" | "not_found" | "conflict" | "provider" | "keychain_unavailable" | "keychain" | "relay" | "internal";
