@@ -190,7 +190,10 @@ impl Settings {
             ));
         }
         let webhooks = WebhookConfig {
-            twilio_auth_token: o.twilio_auth_token.or(f.twilio.auth_token).map(Secret::into_inner),
+            twilio_auth_token: o
+                .twilio_auth_token
+                .or(f.twilio.auth_token)
+                .map(Secret::into_inner),
             vonage_signature_secret: o
                 .vonage_signature_secret
                 .or(f.vonage.signature_secret)
@@ -201,7 +204,10 @@ impl Settings {
                 o.postmark_password.or(f.postmark.password),
             )?,
             sendgrid_public_key: o.sendgrid_public_key.or(f.sendgrid.public_key),
-            mailgun_signing_key: o.mailgun_signing_key.or(f.mailgun.signing_key).map(Secret::into_inner),
+            mailgun_signing_key: o
+                .mailgun_signing_key
+                .or(f.mailgun.signing_key)
+                .map(Secret::into_inner),
             generic_keys: std::iter::once(&current)
                 .chain(previous.as_ref())
                 .map(|k| *k.secret_bytes())
