@@ -19,6 +19,26 @@ pub struct Store {
     pool: SqlitePool,
     /// The in-memory segment index, shared by every clone of the store.
     segment_index: std::sync::Arc<crate::segments::index::Slot>,
+    /// What holds the write lock for a long time right now (an import), if
+    /// anything: other writers are refused at once with a message naming it,
+    /// instead of waiting out the busy timeout and failing with "database is
+    /// locked". Shared by every clone of the store.
+    long_write: std::sync::Arc<std::sync::Mutex<Option<&'static str>>>,
+}
+
+/// Marks a long write in progress until dropped (see [`Store::long_write`]).
+#[derive(Debug)]
+pub(crate) struct LongWrite {
+    slot: std::sync::Arc<std::sync::Mutex<Option<&'static str>>>,
+}
+
+impl Drop for LongWrite {
+    fn drop(&mut self) {
+        *self
+            .slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
 }
 
 impl Store {
@@ -58,6 +78,7 @@ impl Store {
         Ok(Store {
             pool,
             segment_index: Default::default(),
+            long_write: Default::default(),
         })
     }
 
@@ -81,7 +102,11 @@ impl Store {
     /// Starts a write transaction with `BEGIN IMMEDIATE`: the write lock is
     /// taken up front, so a transaction that reads before it writes cannot
     /// fail later because another writer committed in between.
+    ///
+    /// While a long write such as an import holds the lock, this fails at
+    /// once with a conflict naming it.
     pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
+        self.refuse_during_long_write()?;
         let tx = self
             .pool
             .begin_with("BEGIN IMMEDIATE")
@@ -90,8 +115,42 @@ impl Store {
         Ok(tx)
     }
 
+    /// Declares a write that will hold the lock for long (`what`, such as
+    /// "an import", finishes the sentence "the workspace is busy with ...").
+    /// Refused when another one is in progress.
+    pub(crate) fn long_write(&self, what: &'static str) -> Result<LongWrite> {
+        let mut slot = self
+            .long_write
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(current) = *slot {
+            return Err(busy(current));
+        }
+        *slot = Some(what);
+        Ok(LongWrite {
+            slot: self.long_write.clone(),
+        })
+    }
+
+    fn refuse_during_long_write(&self) -> Result<()> {
+        let slot = self
+            .long_write
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match *slot {
+            Some(current) => Err(busy(current)),
+            None => Ok(()),
+        }
+    }
+
     /// Closes every connection, checkpointing the WAL.
     pub async fn close(self) {
         self.pool.close().await;
     }
+}
+
+fn busy(what: &str) -> crate::StoreError {
+    crate::StoreError::Conflict(format!(
+        "the workspace is busy with {what}; nothing was changed. Try again when it has finished"
+    ))
 }

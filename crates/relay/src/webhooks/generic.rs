@@ -31,12 +31,17 @@ use serde::Deserialize;
 
 use super::error::WebhookError;
 use super::request::{Accepted, WebhookRequest};
-use super::verify::{bounce_detail, ct_eq, header, hmac_sha256, is_fresh, parse_time, provider_event};
+use super::verify::{
+    bounce_detail, ct_eq, header, hmac_sha256, is_fresh, parse_time, provider_event,
+};
 use crate::event::{EventKind, Provider};
 
 const PROVIDER: Provider = Provider::Generic;
 
-pub(super) fn handle(keys: &[[u8; 32]], req: &WebhookRequest<'_>) -> Result<Accepted, WebhookError> {
+pub(super) fn handle(
+    keys: &[[u8; 32]],
+    req: &WebhookRequest<'_>,
+) -> Result<Accepted, WebhookError> {
     verify(keys, req)?;
     let body: Body = serde_json::from_slice(req.body)
         .map_err(|_| malformed("the body is not a generic webhook event (id, kind, address)"))?;
@@ -51,7 +56,11 @@ pub(super) fn handle(keys: &[[u8; 32]], req: &WebhookRequest<'_>) -> Result<Acce
         "bounce" => EventKind::Bounce,
         "complaint" => EventKind::Complaint,
         "unsubscribe" => EventKind::Unsubscribe,
-        _ => return Err(malformed("kind is not delivered, bounce, complaint or unsubscribe")),
+        _ => {
+            return Err(malformed(
+                "kind is not delivered, bounce, complaint or unsubscribe",
+            ))
+        }
     };
     let at = match body.at.as_deref() {
         None => req.now,

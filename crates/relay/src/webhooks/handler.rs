@@ -104,8 +104,20 @@ impl Webhooks {
             ("Vonage", config.vonage_signature_secret.as_deref()),
             ("Mailgun", config.mailgun_signing_key.as_deref()),
             ("SendGrid", config.sendgrid_public_key.as_deref()),
-            ("Postmark", config.postmark_basic.as_ref().map(|(user, _)| user.as_str())),
-            ("Postmark", config.postmark_basic.as_ref().map(|(_, password)| password.as_str())),
+            (
+                "Postmark",
+                config
+                    .postmark_basic
+                    .as_ref()
+                    .map(|(user, _)| user.as_str()),
+            ),
+            (
+                "Postmark",
+                config
+                    .postmark_basic
+                    .as_ref()
+                    .map(|(_, password)| password.as_str()),
+            ),
         ];
         if let Some((name, _)) = secrets
             .iter()
@@ -113,7 +125,11 @@ impl Webhooks {
         {
             return Err(ConfigError::EmptySecret(name));
         }
-        if config.ses_topic_arns.iter().any(|topic| topic.trim().is_empty()) {
+        if config
+            .ses_topic_arns
+            .iter()
+            .any(|topic| topic.trim().is_empty())
+        {
             return Err(ConfigError::EmptySecret("SES topic"));
         }
         let sendgrid_key = config
@@ -140,7 +156,10 @@ impl Webhooks {
         let config = &self.config;
         match route {
             Route::TwilioStatus | Route::TwilioInbound => {
-                let token = config.twilio_auth_token.as_deref().ok_or_else(not_configured)?;
+                let token = config
+                    .twilio_auth_token
+                    .as_deref()
+                    .ok_or_else(not_configured)?;
                 if route == Route::TwilioStatus {
                     twilio::status(token, &req)
                 } else {
@@ -148,7 +167,10 @@ impl Webhooks {
                 }
             }
             Route::VonageStatus | Route::VonageInbound => {
-                let secret = config.vonage_signature_secret.as_deref().ok_or_else(not_configured)?;
+                let secret = config
+                    .vonage_signature_secret
+                    .as_deref()
+                    .ok_or_else(not_configured)?;
                 if route == Route::VonageStatus {
                     vonage::status(secret, &req)
                 } else {
@@ -170,7 +192,10 @@ impl Webhooks {
                 sendgrid::handle(key, &req)
             }
             Route::Mailgun => {
-                let key = config.mailgun_signing_key.as_deref().ok_or_else(not_configured)?;
+                let key = config
+                    .mailgun_signing_key
+                    .as_deref()
+                    .ok_or_else(not_configured)?;
                 mailgun::handle(key, &req)
             }
             Route::Generic => {

@@ -37,7 +37,10 @@ struct Signature {
     signature: String,
 }
 
-pub(super) fn handle(signing_key: &str, req: &WebhookRequest<'_>) -> Result<Accepted, WebhookError> {
+pub(super) fn handle(
+    signing_key: &str,
+    req: &WebhookRequest<'_>,
+) -> Result<Accepted, WebhookError> {
     // The signature is inside the body, so the envelope is read first; the
     // event itself is read only once the signature matched.
     let body: Body = serde_json::from_slice(req.body).map_err(|_| {
@@ -75,7 +78,10 @@ pub(super) fn handle(signing_key: &str, req: &WebhookRequest<'_>) -> Result<Acce
 
     let event: EventData = serde_json::from_value(body.event_data)
         .map_err(|_| malformed("event-data is not a Mailgun event"))?;
-    Ok(Accepted::events(convert(&event, req.now).into_iter().collect()).with_nonce(PROVIDER, token))
+    Ok(
+        Accepted::events(convert(&event, req.now).into_iter().collect())
+            .with_nonce(PROVIDER, token),
+    )
 }
 
 #[derive(Deserialize)]
@@ -130,7 +136,12 @@ fn convert(event: &EventData, now: DateTime<Utc>) -> Option<NewEvent> {
         .as_ref()
         .and_then(|message| message.headers.as_ref())
         .and_then(|headers| headers.message_id.as_deref())
-        .map(|id| id.trim().trim_start_matches('<').trim_end_matches('>').to_owned());
+        .map(|id| {
+            id.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_owned()
+        });
     let mut converted = provider_event(PROVIDER, kind, at, event.id.clone(), message_id, address);
     if kind == EventKind::Bounce {
         let hard = event.severity.as_deref() != Some("temporary");

@@ -39,7 +39,9 @@ pub(super) fn handle(
         provider: PROVIDER,
         reason: "the body is not a Postmark webhook record",
     })?;
-    Ok(Accepted::events(event(&record, req.now).into_iter().collect()))
+    Ok(Accepted::events(
+        event(&record, req.now).into_iter().collect(),
+    ))
 }
 
 fn verify(username: &str, password: &str, req: &WebhookRequest<'_>) -> Result<(), WebhookError> {
@@ -50,7 +52,9 @@ fn verify(username: &str, password: &str, req: &WebhookRequest<'_>) -> Result<()
     let encoded = header(req.headers, "authorization")
         .and_then(|value| {
             let (scheme, credentials) = value.split_once(' ')?;
-            scheme.eq_ignore_ascii_case("basic").then(|| credentials.trim())
+            scheme
+                .eq_ignore_ascii_case("basic")
+                .then(|| credentials.trim())
         })
         .ok_or(unauthenticated("missing Basic credentials"))?;
     let decoded = STANDARD
@@ -151,7 +155,10 @@ fn event(record: &Record, now: DateTime<Utc>) -> Option<NewEvent> {
     let at = parse_time(at).unwrap_or(now);
     let mut event = provider_event(PROVIDER, kind, at, event_id, message_id, address.to_owned());
     if let Outcome::Bounce { hard } = outcome {
-        let details = record.details.as_deref().filter(|details| !details.is_empty());
+        let details = record
+            .details
+            .as_deref()
+            .filter(|details| !details.is_empty());
         let reason = details
             .or(record.description.as_deref())
             .or(record.suppression_reason.as_deref());

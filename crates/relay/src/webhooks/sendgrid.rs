@@ -39,24 +39,35 @@ const PROVIDER: Provider = Provider::Sendgrid;
 /// The configured verification key: base64 of the DER SubjectPublicKeyInfo
 /// (what SendGrid's settings page shows) or the same in PEM.
 pub(super) fn parse_key(configured: &str) -> Result<VerifyingKey, ConfigError> {
-    let configured = configured.trim();
-    if configured.starts_with("-----BEGIN") {
-        return VerifyingKey::from_public_key_pem(configured).map_err(|_| ConfigError::SendgridKey);
-    }
+    // PEM is the same base64 between its armour lines; reading it that way
+    // also takes a PEM whose lines were joined or re-wrapped by copying.
+    let base64: String = configured
+        .trim()
+        .trim_start_matches("-----BEGIN PUBLIC KEY-----")
+        .trim_end_matches("-----END PUBLIC KEY-----")
+        .split_whitespace()
+        .collect();
     let der = STANDARD
-        .decode(configured.split_whitespace().collect::<String>())
+        .decode(base64)
         .map_err(|_| ConfigError::SendgridKey)?;
     VerifyingKey::from_public_key_der(&der).map_err(|_| ConfigError::SendgridKey)
 }
 
-pub(super) fn handle(key: &VerifyingKey, req: &WebhookRequest<'_>) -> Result<Accepted, WebhookError> {
+pub(super) fn handle(
+    key: &VerifyingKey,
+    req: &WebhookRequest<'_>,
+) -> Result<Accepted, WebhookError> {
     verify(key, req)?;
-    let events: Vec<Event> = serde_json::from_slice(req.body).map_err(|_| WebhookError::Malformed {
-        provider: PROVIDER,
-        reason: "the body is not an array of SendGrid events",
-    })?;
+    let events: Vec<Event> =
+        serde_json::from_slice(req.body).map_err(|_| WebhookError::Malformed {
+            provider: PROVIDER,
+            reason: "the body is not an array of SendGrid events",
+        })?;
     Ok(Accepted::events(
-        events.iter().filter_map(|event| convert(event, req.now)).collect(),
+        events
+            .iter()
+            .filter_map(|event| convert(event, req.now))
+            .collect(),
     ))
 }
 
@@ -67,15 +78,19 @@ pub(super) fn verify(key: &VerifyingKey, req: &WebhookRequest<'_>) -> Result<(),
         provider: PROVIDER,
         reason,
     };
-    let signature = header(req.headers, "x-twilio-email-event-webhook-signature")
-        .ok_or(unauthenticated("missing X-Twilio-Email-Event-Webhook-Signature"))?;
-    let timestamp = header(req.headers, "x-twilio-email-event-webhook-timestamp")
-        .ok_or(unauthenticated("missing X-Twilio-Email-Event-Webhook-Timestamp"))?;
+    let signature = header(req.headers, "x-twilio-email-event-webhook-signature").ok_or(
+        unauthenticated("missing X-Twilio-Email-Event-Webhook-Signature"),
+    )?;
+    let timestamp = header(req.headers, "x-twilio-email-event-webhook-timestamp").ok_or(
+        unauthenticated("missing X-Twilio-Email-Event-Webhook-Timestamp"),
+    )?;
     let signature = STANDARD
         .decode(signature)
         .ok()
         .and_then(|der| Signature::from_der(&der).ok())
-        .ok_or(unauthenticated("the signature is not base64 of a DER ECDSA signature"))?;
+        .ok_or(unauthenticated(
+            "the signature is not base64 of a DER ECDSA signature",
+        ))?;
     let signed = [timestamp.as_bytes(), req.body].concat();
     key.verify(&signed, &signature)
         .map_err(|_| unauthenticated("the signature does not match"))?;
@@ -108,11 +123,15 @@ fn convert(event: &Event, now: DateTime<Utc>) -> Option<NewEvent> {
         "delivered" => (EventKind::Delivered, None),
         "bounce" => {
             let hard = event.bounce_type.as_deref() != Some("blocked");
-            (EventKind::Bounce, Some(bounce_detail(hard, event.reason.as_deref())))
+            (
+                EventKind::Bounce,
+                Some(bounce_detail(hard, event.reason.as_deref())),
+            )
         }
-        "dropped" if dropped_for_a_bad_address(event.reason.as_deref()) => {
-            (EventKind::Bounce, Some(bounce_detail(true, event.reason.as_deref())))
-        }
+        "dropped" if dropped_for_a_bad_address(event.reason.as_deref()) => (
+            EventKind::Bounce,
+            Some(bounce_detail(true, event.reason.as_deref())),
+        ),
         "spamreport" => (EventKind::Complaint, None),
         "unsubscribe" | "group_unsubscribe" => (EventKind::Unsubscribe, None),
         _ => return None,
@@ -126,7 +145,14 @@ fn convert(event: &Event, now: DateTime<Utc>) -> Option<NewEvent> {
         .and_then(|seconds| DateTime::from_timestamp(seconds, 0))
         .unwrap_or(now);
     let message_id = event.sg_message_id.as_deref().map(send_message_id);
-    let mut converted = provider_event(PROVIDER, kind, at, event_id.clone(), message_id, address.clone());
+    let mut converted = provider_event(
+        PROVIDER,
+        kind,
+        at,
+        event_id.clone(),
+        message_id,
+        address.clone(),
+    );
     if let Some(detail) = detail {
         converted.detail = detail;
     }
@@ -161,6 +187,9 @@ mod tests {
             send_message_id("Ugt9kyT3QWS3MeBtjcklPA.filterdrecv-5645d9c87f-6r2ch-1-5F2C2A92-55.0"),
             "Ugt9kyT3QWS3MeBtjcklPA"
         );
-        assert_eq!(send_message_id("Ugt9kyT3QWS3MeBtjcklPA"), "Ugt9kyT3QWS3MeBtjcklPA");
+        assert_eq!(
+            send_message_id("Ugt9kyT3QWS3MeBtjcklPA"),
+            "Ugt9kyT3QWS3MeBtjcklPA"
+        );
     }
 }

@@ -102,7 +102,9 @@ async fn verify(
         .decode(envelope.signature.trim())
         .ok()
         .and_then(|bytes| Signature::try_from(bytes.as_slice()).ok())
-        .ok_or(unauthenticated("Signature is not base64 of an RSA signature"))?;
+        .ok_or(unauthenticated(
+            "Signature is not base64 of an RSA signature",
+        ))?;
     let key = certs
         .key(&envelope.signing_cert_url, fetcher, now)
         .await
@@ -149,7 +151,10 @@ fn canonical_string(envelope: &Envelope) -> Result<String, WebhookError> {
         "SubscriptionConfirmation" | "UnsubscribeConfirmation" => vec![
             ("Message", envelope.message.as_str()),
             ("MessageId", &envelope.message_id),
-            ("SubscribeURL", envelope.subscribe_url.as_deref().ok_or_else(missing)?),
+            (
+                "SubscribeURL",
+                envelope.subscribe_url.as_deref().ok_or_else(missing)?,
+            ),
             ("Timestamp", &envelope.timestamp),
             ("Token", envelope.token.as_deref().ok_or_else(missing)?),
             ("TopicArn", &envelope.topic_arn),
@@ -234,7 +239,10 @@ fn events(envelope: &Envelope, now: DateTime<Utc>) -> Vec<NewEvent> {
             address.to_owned(),
         )
     };
-    let kind = ses.notification_type.as_deref().or(ses.event_type.as_deref());
+    let kind = ses
+        .notification_type
+        .as_deref()
+        .or(ses.event_type.as_deref());
     match (kind, &ses.bounce, &ses.complaint, &ses.delivery) {
         (Some("Bounce"), Some(bounce), _, _) => {
             // Permanent: the address will never take mail. Transient

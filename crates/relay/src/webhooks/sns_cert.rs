@@ -62,9 +62,10 @@ impl CertCache {
         now: DateTime<Utc>,
     ) -> Result<Arc<RsaPublicKey>, CertError> {
         let url = certificate_url(url).ok_or(CertError::NotPinned)?;
-        let cached = self.lock().get(url.as_str()).map(|cached| {
-            (cached.key.clone(), cached.not_before, cached.not_after)
-        });
+        let cached = self
+            .lock()
+            .get(url.as_str())
+            .map(|cached| (cached.key.clone(), cached.not_before, cached.not_after));
         let (key, not_before, not_after) = match cached {
             Some(cached) => cached,
             None => {
@@ -90,7 +91,9 @@ impl CertCache {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, CachedKey>> {
         // The map holds no invariant a panicking holder could break.
-        self.keys.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.keys
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -216,7 +219,8 @@ mod tests {
     #[test]
     fn only_confirm_subscription_on_a_pinned_host_may_be_called() {
         let topic = "TopicArn=arn:aws:sns:us-east-1:123456789012:herald&Token=2336412f37";
-        let good = format!("https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&{topic}");
+        let good =
+            format!("https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&{topic}");
         assert!(subscribe_url(&good).is_some());
         for url in [
             format!("http://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&{topic}"),

@@ -133,7 +133,10 @@ fn verify(secret: &str, req: &WebhookRequest<'_>) -> Result<(), WebhookError> {
     if !claims.iat.is_finite() || !is_fresh(claims.iat as i64, req.now) {
         return Err(forbidden("the JWT was issued outside the 5-minute window"));
     }
-    if claims.exp.is_some_and(|exp| (req.now.timestamp() as f64) >= exp) {
+    if claims
+        .exp
+        .is_some_and(|exp| (req.now.timestamp() as f64) >= exp)
+    {
         return Err(forbidden("the JWT has expired"));
     }
     let claimed = hex::decode(claims.payload_hash.trim())
@@ -148,7 +151,8 @@ fn decode_segment<T: DeserializeOwned>(segment: &str) -> Result<T, WebhookError>
     let bytes = URL_SAFE_NO_PAD
         .decode(segment)
         .map_err(|_| unauthenticated("a JWT segment is not base64url"))?;
-    serde_json::from_slice(&bytes).map_err(|_| unauthenticated("a JWT segment is not the expected JSON"))
+    serde_json::from_slice(&bytes)
+        .map_err(|_| unauthenticated("a JWT segment is not the expected JSON"))
 }
 
 #[derive(Deserialize)]

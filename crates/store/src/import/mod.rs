@@ -100,7 +100,7 @@ pub struct ColumnReport {
 }
 
 /// Called with (bytes read so far, rows read so far) after every batch.
-pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+pub type Progress<'a> = &'a mut (dyn FnMut(u64, u64) + Send);
 
 /// Imports a CSV stream. Bad rows are reported and skipped; good rows are
 /// upserted on email (else phone). A problem with the file as a whole (no

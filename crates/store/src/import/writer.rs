@@ -119,6 +119,9 @@ pub(super) async fn run<R: Read>(
     report: &mut ImportReport,
     progress: Progress<'_>,
 ) -> Result<()> {
+    // Held by the writer task until its transaction ends: other writers are
+    // told at once that an import is running instead of waiting for the lock.
+    let long_write = store.long_write("an import")?;
     let pool = store.pool().clone();
     let setup = Setup {
         options: options.clone(),
@@ -126,6 +129,7 @@ pub(super) async fn run<R: Read>(
     };
     let (batches, incoming) = tokio::sync::mpsc::channel::<Vec<ParsedRow>>(2);
     let writing = tokio::spawn(async move {
+        let _long_write = long_write;
         let mut conn = pool
             .acquire()
             .await

@@ -132,3 +132,57 @@ async fn a_big_dry_run_writes_nothing_and_keeps_the_schema() {
     assert_eq!(count(&store).await, 0);
     assert_eq!(total_ledger_rows(&store).await, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_writes_during_an_import_are_refused_at_once_naming_the_import() {
+    let (_dir, store) = fresh_store().await;
+    let (started, mut has_started) = tokio::sync::mpsc::unbounded_channel::<()>();
+    // Another writer, woken by the import's first progress report: that
+    // comes after the first batch went to the writer, so the import holds
+    // the write lock by then, and keeps it for the many batches to come.
+    let meanwhile = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            has_started
+                .recv()
+                .await
+                .expect("the import reports progress");
+            let edit =
+                herald_store::contacts::create(&store, new_contact(Some("late@example.com"), None))
+                    .await;
+            let second_import =
+                try_import(&store, b"email\nother@example.com\n", &defaults()).await;
+            (edit, second_import)
+        })
+    };
+    let mut progress = |_: u64, _: u64| {
+        let _ = started.send(());
+    };
+    let report = herald_store::import::import_csv(
+        &store,
+        &big_file(ROWS, None)[..],
+        &defaults(),
+        &mut progress,
+    )
+    .await
+    .expect("the import itself succeeds");
+    assert_eq!(counts(&report), (ROWS as u64, 0, 0, 0, 0));
+
+    let (edit, second_import) = meanwhile.await.unwrap();
+    let err = edit.expect_err("a write during the import is refused");
+    assert!(
+        matches!(&err, herald_store::StoreError::Conflict(m)
+            if m == "the workspace is busy with an import; nothing was changed. \
+                     Try again when it has finished"),
+        "{err:?}"
+    );
+    let err = second_import.expect_err("a second import is refused");
+    assert!(
+        matches!(err, herald_store::StoreError::Conflict(_)),
+        "{err:?}"
+    );
+
+    // Once it has finished, writes go through again.
+    create(&store, new_contact(Some("late@example.com"), None)).await;
+    assert_eq!(count(&store).await, ROWS as i64 + 1);
+}
