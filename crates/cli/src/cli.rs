@@ -40,6 +40,11 @@ pub enum Command {
     /// Measure Herald's speed on generated data.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// The relay: its URL, the keys in this computer's keychain, a connection test.
+    #[command(subcommand)]
+    Relay(RelayCommand),
+    /// Pull the relay's new events and apply them (unsubscribes, bounces, STOP replies...).
+    Sync(SyncArgs),
 }
 
 #[derive(Debug, Args)]
@@ -369,6 +374,48 @@ pub struct BenchSegmentsArgs {
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
     /// Print the results as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RelayCommand {
+    /// Set the relay's base URL (https://, or http:// on this machine).
+    SetUrl { url: String },
+    /// The relay's signing key and API token.
+    #[command(subcommand)]
+    Keys(RelayKeysCommand),
+    /// Show the relay URL, the last sync and which keys are in the keychain
+    /// (never the keys themselves).
+    Status(RelayStatusArgs),
+    /// Check that the relay is up and accepts this computer's API token.
+    Test,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RelayKeysCommand {
+    /// Create the signing key and API token in this computer's keychain and
+    /// print them once, as the lines to paste into the relay's configuration.
+    Generate(RelayKeysGenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RelayKeysGenerateArgs {
+    /// Make a new signing key (the next id) current and keep the current one
+    /// as the previous key, which the relay still accepts.
+    #[arg(long)]
+    pub rotate: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RelayStatusArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Print what the sync did as one JSON object.
     #[arg(long)]
     pub json: bool,
 }

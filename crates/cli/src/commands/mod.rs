@@ -6,8 +6,10 @@ mod contacts;
 mod init;
 mod interactions;
 mod projects;
+mod relay;
 mod segments;
 mod settings;
+mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +32,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Projects(command) => projects::run(&store, command).await,
         Command::Settings(command) => settings::run(&store, command).await,
         Command::Segments(command) => segments::run(&store, command).await,
+        Command::Relay(command) => relay::run(&store, command).await,
+        Command::Sync(args) => sync::run(&store, args).await,
         Command::Bench(_) => unreachable!("handled above"),
     };
     store.close().await;

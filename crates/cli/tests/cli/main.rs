@@ -7,4 +7,5 @@ mod bench;
 mod contacts;
 mod demo;
 mod errors;
+mod relay;
 mod segments;
