@@ -68,3 +68,18 @@ impl HttpsFetcher for ReqwestFetcher {
         Ok(body)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_real_fetcher_builds_and_refuses_plain_http() {
+        // Loopback only: port 9 (discard) is never reached, since an
+        // `http://` URL is refused before any connection.
+        let fetcher = ReqwestFetcher::new().expect("the HTTPS client builds on ring");
+        let refused = fetcher.get("http://127.0.0.1:9/cert.pem").await;
+        assert!(refused.is_err(), "{refused:?}");
+        assert!(!refused.unwrap_err().0.contains("127.0.0.1"));
+    }
+}

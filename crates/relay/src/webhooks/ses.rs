@@ -17,6 +17,13 @@
 //! events (sends, opens, clicks, delays) are accepted and produce nothing.
 //! Raw message delivery must stay off: without the envelope there is no
 //! signature.
+//!
+//! There is no freshness window: SNS retries a delivery with the same
+//! signed message for as long as its retry policy says (an hour by default,
+//! days if configured), so a window would lose events. A replayed
+//! notification is harmless: its events carry the same
+//! `provider_event_id` (SNS `MessageId` and the address) and are stored
+//! once.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;

@@ -91,11 +91,12 @@ struct Claims {
 
 /// Checks the bearer JWT against `secret` and the raw body.
 fn verify(secret: &str, req: &WebhookRequest<'_>) -> Result<(), WebhookError> {
-    // A callback without any Authorization header is not an attack we must
-    // repel but a configuration we must not lose messages to (signing turned
-    // off for the application, a proxy stripping the header). Vonage retries
-    // callbacks that get a 5xx, so answering 503 keeps them coming until the
-    // signature is back, while nothing unsigned is ever accepted.
+    // Vonage documents that, on a rare internal error, its callback service
+    // may send a callback unsigned, and that answering 5xx makes it retry
+    // (signing each attempt afresh, so a retry also passes the `iat`
+    // window). So an unsigned callback gets 503: the event is delayed, not
+    // lost, and nothing unsigned is ever accepted. A forger gains nothing
+    // from the different status: it still stores nothing.
     let Some(authorization) = req.headers.get(http::header::AUTHORIZATION) else {
         return Err(WebhookError::Unsigned(PROVIDER));
     };
