@@ -14,6 +14,7 @@ mod import_corpus;
 mod import_semantics;
 mod migrations;
 mod relay_events;
+mod relay_sync;
 mod round_trip;
 mod segments;
 mod segments_oracle;
