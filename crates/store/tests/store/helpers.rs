@@ -222,3 +222,15 @@ pub async fn tag_counts(store: &Store) -> Vec<(String, i64)> {
 pub fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
 }
+
+/// Makes inserting a contact with `email` fail with the error "boom", so a
+/// test can break an import part-way (`DROP TRIGGER boom` undoes it).
+pub async fn rig_insert_failure(store: &Store, email: &str) {
+    sqlx::query(&format!(
+        "CREATE TRIGGER boom BEFORE INSERT ON contacts WHEN NEW.email = '{email}'
+         BEGIN SELECT RAISE(ABORT, 'boom'); END"
+    ))
+    .execute(store.pool())
+    .await
+    .unwrap();
+}

@@ -93,13 +93,7 @@ async fn a_big_import_comes_out_with_every_index_back_and_consistent() {
 async fn a_big_import_failing_after_the_switch_leaves_schema_and_data_as_they_were() {
     let (_dir, store) = fresh_store().await;
     create(&store, new_contact(Some("early@example.com"), None)).await;
-    sqlx::query(
-        "CREATE TRIGGER boom BEFORE INSERT ON contacts WHEN NEW.email = 'boom@example.com'
-         BEGIN SELECT RAISE(ABORT, 'boom'); END",
-    )
-    .execute(store.pool())
-    .await
-    .unwrap();
+    rig_insert_failure(&store, "boom@example.com").await;
     let before = schema(&store).await;
     let export_before = export_string(&store, herald_store::export::Format::Csv).await;
 

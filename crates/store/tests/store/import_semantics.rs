@@ -362,13 +362,7 @@ async fn a_write_failing_mid_import_leaves_the_workspace_exactly_as_it_was() {
     }
     let generation_before = generation(&store).await;
     let export_before = export_string(&store, herald_store::export::Format::Csv).await;
-    sqlx::query(
-        "CREATE TRIGGER boom BEFORE INSERT ON contacts WHEN NEW.email = 'boom@example.com'
-         BEGIN SELECT RAISE(ABORT, 'boom'); END",
-    )
-    .execute(store.pool())
-    .await
-    .unwrap();
+    rig_insert_failure(&store, "boom@example.com").await;
 
     // More than one batch of 1000 rows is written before the failing one.
     let bytes = file_with_a_boom_row_after(1_500);
