@@ -9,11 +9,15 @@
 //   latency=MS         delay every command (default 120)
 //   import=mapping|review|done   drive the import wizard to that step
 //   nosegments=1       start without saved segments
+//   relay=none|set|nokeychain|keys   Settings → Relay unconfigured (default), synced, without a keychain,
+//                      or with freshly generated keys on show
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "../src/App";
 import { useImportStore } from "../src/stores/import";
+import { useRelayStore } from "../src/stores/relay";
 import { FakeBackend, seedDemo } from "../test/fakeBackend";
+import { FakeRelay } from "../test/fakeRelay";
 import { EXAMPLE_FILTER, FakeSegments } from "../test/fakeSegments";
 
 const params = new URLSearchParams(location.search);
@@ -37,6 +41,13 @@ if (!params.has("empty") && !params.has("nosegments")) {
     updatedAt: new Date(Date.now() - 9 * 24 * 3600_000).toISOString(),
   });
 }
+
+const relay = new FakeRelay(fake).install();
+if (params.get("relay") === "set") {
+  relay.configured();
+  relay.waiting = [{ kind: "open" }, { kind: "open" }, { kind: "unsubscribe", unsubscribes: true }];
+}
+if (params.get("relay") === "nokeychain") relay.keychain = "unavailable";
 
 const scheme = params.get("scheme");
 if (scheme) localStorage.setItem("mantine-color-scheme-value", scheme);
@@ -73,3 +84,4 @@ createRoot(document.getElementById("root")!).render(
 
 const importTarget = params.get("import");
 if (importTarget) setTimeout(() => void driveImport(importTarget), 300);
+if (params.get("relay") === "keys") setTimeout(() => void useRelayStore.getState().generateKeys(), 300);

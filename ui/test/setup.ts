@@ -5,6 +5,7 @@ import { cleanup, configure } from "@testing-library/react";
 import { afterEach, beforeEach, vi } from "vitest";
 import { resetContactsStore } from "../src/stores/contacts";
 import { resetImportStore } from "../src/stores/import";
+import { resetRelayStore } from "../src/stores/relay";
 import { resetSegmentsStore } from "../src/stores/segments";
 import { resetWorkspaceStore } from "../src/stores/workspace";
 
@@ -50,6 +51,7 @@ beforeEach(() => {
   resetWorkspaceStore();
   resetImportStore();
   resetSegmentsStore();
+  resetRelayStore();
 });
 
 afterEach(() => {

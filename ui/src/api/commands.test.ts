@@ -1,8 +1,10 @@
 import { FakeBackend } from "../../test/fakeBackend";
+import { FakeRelay } from "../../test/fakeRelay";
 import { contactsCheckField, contactsCreate, contactsEditTags, contactsGet, contactsList, contactsSetStatus, contactsUpdate } from "./contacts";
 import { importDiscard, importPreview, importRun, importUpload, onImportProgress } from "./import";
 import { interactionsAdd } from "./interactions";
 import { projectStatusesList, projectsAdd } from "./projects";
+import { relayGenerateKeys, relayRotateKeys, relaySetUrl, relayStatus, relaySyncNow, relayTestConnection } from "./relay";
 import { tagsList } from "./tags";
 import { workspaceInfo, workspaceLoadDemo } from "./workspace";
 
@@ -56,6 +58,25 @@ describe("command wrappers", () => {
       ["import_preview", { uploadId: "u" }],
       ["import_run", { request }],
       ["import_discard", { uploadId: "u" }],
+    ]);
+  });
+
+  it("name the relay commands and their arguments as the contract does", async () => {
+    const fake = new FakeBackend().install();
+    new FakeRelay(fake).install();
+    await relayStatus();
+    await relaySetUrl("https://relay.example.com");
+    await relayGenerateKeys();
+    await relayRotateKeys();
+    await relayTestConnection();
+    await relaySyncNow();
+    expect(fake.calls.map((c) => [c.cmd, c.args])).toEqual([
+      ["relay_status", {}],
+      ["relay_set_url", { url: "https://relay.example.com" }],
+      ["relay_generate_keys", {}],
+      ["relay_rotate_keys", {}],
+      ["relay_test_connection", {}],
+      ["relay_sync_now", {}],
     ]);
   });
 

@@ -3,6 +3,8 @@ import { errorField, errorMessage, isCommandError } from "./errors";
 describe("command errors", () => {
   it("recognises the backend's error shape only", () => {
     expect(isCommandError({ kind: "validation", message: "bad", field: "email" })).toBe(true);
+    expect(isCommandError({ kind: "keychain_unavailable", message: "no keychain", field: null })).toBe(true);
+    expect(isCommandError({ kind: "relay", message: "refused", field: null })).toBe(true);
     expect(isCommandError({ kind: "teapot", message: "bad" })).toBe(false);
     expect(isCommandError({ kind: "internal" })).toBe(false);
     expect(isCommandError("internal")).toBe(false);

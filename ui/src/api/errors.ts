@@ -2,7 +2,16 @@ import type { CommandError } from "../bindings/CommandError";
 
 export type { CommandError };
 
-const KINDS: ReadonlySet<string> = new Set(["validation", "not_found", "conflict", "provider", "internal"]);
+const KINDS: ReadonlySet<string> = new Set<CommandError["kind"]>([
+  "validation",
+  "not_found",
+  "conflict",
+  "provider",
+  "keychain_unavailable",
+  "keychain",
+  "relay",
+  "internal",
+]);
 
 /** Whether a rejected `invoke` carried the backend's `{kind, message, field}` error. */
 export function isCommandError(e: unknown): e is CommandError {

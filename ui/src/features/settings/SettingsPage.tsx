@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { Page } from "../../components/Page";
 import { PageHeader } from "../../components/PageHeader";
 import { useWorkspaceStore } from "../../stores/workspace";
+import { RelaySection } from "./relay/RelaySection";
 import { WorkspaceSettingsForm } from "./WorkspaceSettingsForm";
 
 function Label({ icon, text }: { icon: ReactNode; text: string }) {
@@ -24,6 +25,7 @@ export function SettingsPage() {
       <PageHeader title="Settings" />
       <Stack gap="lg" maw={820}>
         <WorkspaceSettingsForm info={info} />
+        <RelaySection />
         <Card>
           <Group justify="space-between" wrap="wrap" gap="md">
             <Stack gap={2}>
