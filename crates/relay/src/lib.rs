@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod bench;
 pub mod classify;
 pub mod config;
 pub mod event;

@@ -26,6 +26,10 @@ enum Command {
     Serve,
     /// Check the settings and print them, secrets redacted, then exit.
     CheckConfig,
+    /// Benchmark: a relay of its own (temporary store, generated keys, no
+    /// rate limit) and a non-persisting baseline under mixed load on
+    /// loopback; ignores the relay settings above.
+    Bench(herald_relay::bench::BenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -37,6 +41,9 @@ fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    if let Some(Command::Bench(args)) = &cli.command {
+        return herald_relay::bench::main(args);
+    }
     let settings = match Settings::load(&cli.options) {
         Ok(settings) => settings,
         Err(error) => {
@@ -50,6 +57,7 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::SUCCESS
         }
         Command::Serve => run(settings),
+        Command::Bench(_) => unreachable!("handled before the settings"),
     }
 }
 

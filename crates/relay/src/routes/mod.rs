@@ -4,7 +4,7 @@
 mod api;
 mod common;
 mod router;
-mod tracking;
+pub(crate) mod tracking;
 mod unsubscribe;
 mod webhook;
 
