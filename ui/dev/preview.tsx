@@ -9,8 +9,8 @@
 //   latency=MS         delay every command (default 120)
 //   import=mapping|review|done   drive the import wizard to that step
 //   nosegments=1       start without saved segments
-//   relay=none|set|nokeychain|keys   Settings → Relay unconfigured (default), synced, without a keychain,
-//                      or with freshly generated keys on show
+//   relay=none|set|failing|nokeychain|keys   Settings → Relay unconfigured (default), synced, failing,
+//                      without a keychain, or with freshly generated keys on show
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "../src/App";
@@ -46,6 +46,13 @@ const relay = new FakeRelay(fake).install();
 if (params.get("relay") === "set") {
   relay.configured();
   relay.waiting = [{ kind: "open" }, { kind: "open" }, { kind: "unsubscribe", unsubscribes: true }];
+}
+if (params.get("relay") === "failing") {
+  relay.configured(240);
+  relay.lastError = {
+    at: new Date(Date.now() - 60_000).toISOString(),
+    message: "The relay at https://relay.example.com cannot be reached: Connection refused (os error 111)",
+  };
 }
 if (params.get("relay") === "nokeychain") relay.keychain = "unavailable";
 

@@ -221,7 +221,7 @@ describe("settings → relay", () => {
       r.configured(90);
       r.waiting = [{ kind: "open" }, { kind: "open" }, { kind: "unsubscribe", unsubscribes: true }];
     });
-    expect(byTestId("relay-health")).toHaveTextContent("Syncing");
+    expect(byTestId("relay-health")).toHaveTextContent("Connected");
     expect(byTestId("relay-sync-status")).toHaveTextContent("Last synced 1 hour ago · 42 events applied in all");
     expect(byTestId("relay-sync-status")).toHaveTextContent("Herald syncs every minute while it is open");
     await user.click(byTestId("relay-sync-now"));

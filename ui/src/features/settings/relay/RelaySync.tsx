@@ -68,7 +68,7 @@ function SyncLine({ status, now, hideError }: { status: RelayStatus; now: number
             {hideError ? "" : ":"}
           </Text>
           {!hideError && (
-            <Text size="sm" c="red" data-testid="relay-last-error">
+            <Text size="sm" data-testid="relay-last-error">
               {sentence(status.lastError.message)}
             </Text>
           )}
@@ -90,7 +90,7 @@ function SyncLine({ status, now, hideError }: { status: RelayStatus; now: number
         </Text>
       )}
       <Text size="xs" c="dimmed">
-        Herald syncs {intervalText(status.intervalSeconds)} while it is open, and before every send.
+        Herald syncs {intervalText(status.intervalSeconds)} while it is open.
       </Text>
     </Stack>
   );

@@ -68,7 +68,7 @@ export const HEALTH_BADGE: Record<Health, { label: string; color: string }> = {
   unconfigured: { label: "Not set up", color: "gray" },
   keychain: { label: "Keychain unavailable", color: "orange" },
   waiting: { label: "Not synced yet", color: "blue" },
-  ok: { label: "Syncing", color: "teal" },
+  ok: { label: "Connected", color: "teal" },
   failing: { label: "Sync failing", color: "red" },
 };
 
