@@ -64,7 +64,7 @@ build: $(UI_BUILT)
 	cargo build --locked -p herald-cli -p herald-desktop
 
 app: $(UI_BUILT)
-	cargo build --locked -p herald-desktop -p herald-cli
+	cargo build --locked -p herald-desktop -p herald-cli -p herald-relay
 
 lint: $(UI_BUILT) bindings-check
 	cargo fmt --all -- --check

@@ -8,6 +8,8 @@
 # Expects the app to be built already (make does it):
 #   HERALD_E2E_APP  the herald-desktop binary (default: $CARGO_TARGET_DIR/debug/herald-desktop)
 #   HERALD_E2E_CLI  the herald CLI, to compare with (default: $CARGO_TARGET_DIR/debug/herald)
+#   HERALD_E2E_RELAY  herald-relay, which the relay test runs on a loopback port
+#                     (default: $CARGO_TARGET_DIR/debug/herald-relay)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +17,7 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR
 export HERALD_E2E_APP="${HERALD_E2E_APP:-$CARGO_TARGET_DIR/debug/herald-desktop}"
 export HERALD_E2E_CLI="${HERALD_E2E_CLI:-$CARGO_TARGET_DIR/debug/herald}"
+export HERALD_E2E_RELAY="${HERALD_E2E_RELAY:-$CARGO_TARGET_DIR/debug/herald-relay}"
 export HERALD_E2E_SCREENSHOTS="${HERALD_E2E_SCREENSHOTS:-$CARGO_TARGET_DIR/e2e-screenshots}"
 # cargo and rustup keep working after HOME moves into the sandbox.
 export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
@@ -23,6 +26,7 @@ export PATH="$CARGO_HOME/bin:$PATH"
 
 [ -x "$HERALD_E2E_APP" ] || { echo "e2e: $HERALD_E2E_APP is not built (run make app)" >&2; exit 1; }
 [ -x "$HERALD_E2E_CLI" ] || { echo "e2e: $HERALD_E2E_CLI is not built (run make app)" >&2; exit 1; }
+[ -x "$HERALD_E2E_RELAY" ] || { echo "e2e: $HERALD_E2E_RELAY is not built (run make app)" >&2; exit 1; }
 command -v tauri-driver >/dev/null 2>&1 || cargo install tauri-driver --version '^2' --locked
 command -v WebKitWebDriver >/dev/null 2>&1 || [ -x /usr/bin/WebKitWebDriver ] || {
   echo "e2e: WebKitWebDriver is missing (apt package webkit2gtk-driver)" >&2; exit 1; }

@@ -186,6 +186,42 @@ impl App {
         );
     }
 
+    /// Scrolls the element to the top of the window (for screenshots of a
+    /// part of a long page).
+    pub async fn scroll_to(&self, test_id: &str) {
+        let el = self.find(test_id).await;
+        let arg = serde_json::to_value(&el).expect("an element as a script argument");
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'start'});", vec![arg])
+            .await
+            .unwrap_or_else(|e| panic!("scrolling to {test_id}: {e}"));
+    }
+
+    /// Goes to a route of the app (its router uses the URL's hash).
+    pub async fn go(&self, route: &str) {
+        self.client
+            .execute("location.hash = arguments[0];", vec![json!(route)])
+            .await
+            .unwrap_or_else(|e| panic!("going to {route}: {e}"));
+    }
+
+    /// Whether an element with this `data-testid` is on the page now.
+    pub async fn exists(&self, test_id: &str) -> bool {
+        !self.all(test_id).await.is_empty()
+    }
+
+    /// The element's `textContent`: WebKit's WebDriver reports no visible
+    /// text for some styled elements (Mantine's badges) that show it.
+    pub async fn content(&self, test_id: &str) -> String {
+        self.find(test_id)
+            .await
+            .prop("textContent")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
     pub async fn text(&self, test_id: &str) -> String {
         self.find(test_id).await.text().await.expect("text")
     }

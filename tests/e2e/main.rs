@@ -7,4 +7,5 @@ mod harness;
 mod contacts;
 mod import;
 mod onboarding;
+mod relay;
 mod segments;
