@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Idle memory of the desktop app on a given workspace: starts the app under
 # Xvfb in its own D-Bus session (HOME and XDG folders in a temp dir), waits,
-# and sums VmRSS of the app and its WebKit processes.
+# and sums VmRSS of the app and its WebKit processes. RSS counts the pages
+# the processes share (libwebkit2gtk, GTK, fonts) once per process; PSS
+# splits each shared page between the processes that map it, so its sum is
+# what the app costs the machine. Both are printed.
 #
 #   scripts/bench/desktop_rss.sh APP_BINARY WORKSPACE.sqlite3 [SECONDS]
 set -euo pipefail
@@ -21,12 +24,14 @@ dbus-run-session -- bash -c '
   "$0" --db "$1" >/dev/null 2>&1 &
   app=$!
   sleep "$2"
-  total=0
-  for pid in $app $(pgrep -x WebKitWebProces || true) $(pgrep -x WebKitNetworkPr || true); do
+  total=0 total_pss=0
+  printf "%-18s %11s %11s\n" process RSS PSS
+  for pid in $app $(pgrep -P $app -x WebKitWebProces || true) $(pgrep -P $app -x WebKitNetworkPr || true); do
     kb=$(awk "/VmRSS/{print \$2}" /proc/$pid/status 2>/dev/null || echo 0)
-    printf "%-18s %8d kB\n" "$(cat /proc/$pid/comm 2>/dev/null)" "$kb"
-    total=$((total + kb))
+    pss=$(awk "/^Pss:/{print \$2}" /proc/$pid/smaps_rollup 2>/dev/null || echo 0)
+    printf "%-18s %8d kB %8d kB\n" "$(cat /proc/$pid/comm 2>/dev/null)" "$kb" "$pss"
+    total=$((total + kb)) total_pss=$((total_pss + pss))
   done
-  printf "%-18s %8d kB\n" total "$total"
+  printf "%-18s %8d kB %8d kB\n" total "$total" "$total_pss"
   kill $app
 ' "$app" "$db" "$wait" 2>/dev/null
