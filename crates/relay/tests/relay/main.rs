@@ -3,6 +3,7 @@
 //! the real binary killed and restarted under load.
 
 mod api;
+mod bench;
 mod durability;
 mod helpers;
 mod limits;
