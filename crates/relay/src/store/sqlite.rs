@@ -2,17 +2,20 @@
 //! committed transaction survives a crash of the process or the machine.
 //! One connection writes (the group-commit writer); a small pool reads.
 
+use std::collections::HashSet;
 use std::str::FromStr as _;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use sqlx::sqlite::SqliteArguments;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions as _, Connection as _, SqliteConnection, SqlitePool};
+use sqlx::{Arguments as _, ConnectOptions as _, Connection as _, SqliteConnection, SqlitePool};
 use uuid::Uuid;
 
 use super::row::{bind_event, decode_event, EVENT_COLUMNS, INSERT_COLUMNS};
-use super::types::{StoreError, StoredEvent, Write, Written};
+use super::types::{Nonce, StoreError, StoredEvent, Written};
 use super::writer::{Job, JobOutcome, JobResult};
+use crate::event::NewEvent;
 
 pub(super) async fn connect(url: &str) -> anyhow::Result<(SqliteConnection, SqlitePool)> {
     let options = if url.starts_with("sqlite:") {
@@ -24,7 +27,9 @@ pub(super) async fn connect(url: &str) -> anyhow::Result<(SqliteConnection, Sqli
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
-        .busy_timeout(Duration::from_secs(10));
+        .busy_timeout(Duration::from_secs(10))
+        // One prepared INSERT per batch size up to MAX_ROWS, plus the rest.
+        .statement_cache_capacity(MAX_ROWS + 64);
     let mut writer = options
         .connect()
         .await
@@ -47,72 +52,170 @@ pub(super) async fn commit(
 ) -> anyhow::Result<Vec<JobResult>> {
     let mut tx = conn.begin().await.context("beginning a batch")?;
     let now_ms = chrono::Utc::now().timestamp_millis();
-    let mut results = Vec::with_capacity(jobs.len());
-    for job in jobs {
+    // Writes' events are inserted together, a few multi-row statements per
+    // batch, instead of one statement (one round trip to sqlx's worker
+    // thread, and one wake-up of this task behind every queued request) per
+    // event. `None`: the job's events are in `pending`.
+    let mut results: Vec<Option<JobResult>> = Vec::with_capacity(jobs.len());
+    let mut pending = Pending::default();
+    for (index, job) in jobs.iter().enumerate() {
         results.push(match job {
-            Job::Write(write) => self::write(&mut tx, write, now_ms).await?,
-            Job::Ack(seq) => ack(&mut tx, *seq).await?,
-            Job::Prune { cutoff_ms } => prune(&mut tx, *cutoff_ms).await?,
-            Job::Stop => Err(StoreError::Closed),
+            Job::Write(write) => match &write.nonce {
+                Some(nonce) if !self::nonce(&mut tx, nonce, now_ms).await? => {
+                    Some(repeated_nonce(&mut tx, nonce).await?)
+                }
+                _ => {
+                    pending.add(index, &write.events);
+                    None
+                }
+            },
+            // Acks and prunes see every event queued before them.
+            Job::Ack(seq) => {
+                pending.flush(&mut tx, now_ms).await?;
+                Some(ack(&mut tx, *seq).await?)
+            }
+            Job::Prune { cutoff_ms } => {
+                pending.flush(&mut tx, now_ms).await?;
+                Some(prune(&mut tx, *cutoff_ms).await?)
+            }
+            Job::Stop => Some(Err(StoreError::Closed)),
         });
     }
+    pending.flush(&mut tx, now_ms).await?;
     tx.commit().await.context("committing a batch")?;
-    Ok(results)
+    Ok(results
+        .into_iter()
+        .enumerate()
+        .map(|(index, result)| result.unwrap_or_else(|| Ok(pending.written(index))))
+        .collect())
 }
 
-async fn write(tx: &mut SqliteConnection, write: &Write, now_ms: i64) -> anyhow::Result<JobResult> {
-    if let Some(nonce) = &write.nonce {
-        let fresh = sqlx::query(
-            "INSERT INTO nonces (provider, nonce, body_sha256, received_ms) VALUES (?, ?, ?, ?) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(nonce.provider.as_str())
-        .bind(&nonce.value)
-        .bind(&nonce.body_sha256[..])
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await
-        .context("recording a nonce")?
-        .rows_affected()
-            == 1;
-        if !fresh {
-            let stored: Vec<u8> = sqlx::query_scalar(
-                "SELECT body_sha256 FROM nonces WHERE provider = ? AND nonce = ?",
-            )
+/// Records a nonce; `false` when it was already there.
+async fn nonce(tx: &mut SqliteConnection, nonce: &Nonce, now_ms: i64) -> anyhow::Result<bool> {
+    Ok(sqlx::query(
+        "INSERT INTO nonces (provider, nonce, body_sha256, received_ms) VALUES (?, ?, ?, ?) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(nonce.provider.as_str())
+    .bind(&nonce.value)
+    .bind(&nonce.body_sha256[..])
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await
+    .context("recording a nonce")?
+    .rows_affected()
+        == 1)
+}
+
+/// A nonce seen before: the provider retrying (same body), or a replay.
+async fn repeated_nonce(tx: &mut SqliteConnection, nonce: &Nonce) -> anyhow::Result<JobResult> {
+    let stored: Vec<u8> =
+        sqlx::query_scalar("SELECT body_sha256 FROM nonces WHERE provider = ? AND nonce = ?")
             .bind(nonce.provider.as_str())
             .bind(&nonce.value)
             .fetch_one(&mut *tx)
             .await
             .context("reading a nonce")?;
-            return Ok(if stored == nonce.body_sha256 {
-                Ok(JobOutcome::Written(Written::Retry))
+    Ok(if stored == nonce.body_sha256 {
+        Ok(JobOutcome::Written(Written::Retry))
+    } else {
+        Err(StoreError::Replay)
+    })
+}
+
+/// The most rows one INSERT carries (16 values each, far below SQLite's
+/// 32766 bound variables). Each size up to it is its own prepared
+/// statement, which the writer's connection keeps (see [`connect`]).
+const MAX_ROWS: usize = 128;
+/// Values per row: [`INSERT_COLUMNS`].
+const COLUMNS: usize = 16;
+
+/// Events of a batch's writes waiting to be inserted, and what became of
+/// those already inserted.
+#[derive(Default)]
+struct Pending<'a> {
+    /// Not yet inserted: the job's index, the new id, the event.
+    queued: Vec<(usize, Uuid, &'a NewEvent)>,
+    /// Inserted or skipped as duplicates, in order.
+    done: Vec<(usize, Uuid, bool)>,
+}
+
+impl<'a> Pending<'a> {
+    fn add(&mut self, job: usize, events: &'a [NewEvent]) {
+        self.queued
+            .extend(events.iter().map(|event| (job, Uuid::now_v7(), event)));
+    }
+
+    async fn flush(&mut self, tx: &mut SqliteConnection, now_ms: i64) -> anyhow::Result<()> {
+        let queued = std::mem::take(&mut self.queued);
+        let mut rest = &queued[..];
+        while !rest.is_empty() {
+            let rows = rest.len().min(MAX_ROWS);
+            let (chunk, tail) = rest.split_at(rows);
+            rest = tail;
+            // ON CONFLICT without a target: the unique (provider,
+            // provider_event_id) index makes a provider's retry a no-op.
+            let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows].join(", ");
+            let sql = format!(
+                "INSERT INTO events ({INSERT_COLUMNS}) VALUES {values} ON CONFLICT DO NOTHING"
+            );
+            let mut arguments = SqliteArguments::default();
+            arguments.reserve(rows * COLUMNS, 0);
+            let mut query = sqlx::query_with(&sql, arguments);
+            for (_, id, event) in chunk {
+                query = bind_event!(query, *id, now_ms, *event);
+            }
+            let inserted = query
+                .execute(&mut *tx)
+                .await
+                .context("inserting events")?
+                .rows_affected();
+            if usize::try_from(inserted) == Ok(chunk.len()) {
+                self.done
+                    .extend(chunk.iter().map(|(job, id, _)| (*job, *id, true)));
             } else {
-                Err(StoreError::Replay)
-            });
+                // Some were a provider's retry (rare): the new ids that made
+                // it in are the inserted ones.
+                let marks = vec!["?"; rows].join(", ");
+                let sql = format!("SELECT id FROM events WHERE id IN ({marks})");
+                let mut query = sqlx::query_scalar::<_, Uuid>(&sql);
+                for (_, id, _) in chunk {
+                    query = query.bind(*id);
+                }
+                let inserted: HashSet<Uuid> = query
+                    .fetch_all(&mut *tx)
+                    .await
+                    .context("reading which events were inserted")?
+                    .into_iter()
+                    .collect();
+                self.done.extend(
+                    chunk
+                        .iter()
+                        .map(|(job, id, _)| (*job, *id, inserted.contains(id))),
+                );
+            }
         }
+        Ok(())
     }
-    // ON CONFLICT without a target: the unique (provider, provider_event_id)
-    // index makes a provider's retry a no-op.
-    let sql = format!(
-        "INSERT INTO events ({INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT DO NOTHING"
-    );
-    let mut ids = Vec::with_capacity(write.events.len());
-    let mut duplicates = 0;
-    for event in &write.events {
-        let id = Uuid::now_v7();
-        let inserted = bind_event!(sqlx::query(&sql), id, now_ms, event)
-            .execute(&mut *tx)
-            .await
-            .context("inserting an event")?
-            .rows_affected();
-        if inserted == 1 {
-            ids.push(id);
-        } else {
-            duplicates += 1;
+
+    /// What job `index`'s write did, once everything is flushed.
+    fn written(&self, index: usize) -> JobOutcome {
+        let mut ids = Vec::new();
+        let mut duplicates = 0;
+        // Jobs' events are contiguous and in job order.
+        let start = self.done.partition_point(|(job, _, _)| *job < index);
+        for (_, id, inserted) in self.done[start..]
+            .iter()
+            .take_while(|(job, _, _)| *job == index)
+        {
+            if *inserted {
+                ids.push(*id);
+            } else {
+                duplicates += 1;
+            }
         }
+        JobOutcome::Written(Written::Stored { ids, duplicates })
     }
-    Ok(Ok(JobOutcome::Written(Written::Stored { ids, duplicates })))
 }
 
 async fn ack(tx: &mut SqliteConnection, seq: i64) -> anyhow::Result<JobResult> {
