@@ -176,7 +176,7 @@ impl Report {
         );
         let _ = writeln!(
             s,
-            "  over {} keep-alive HTTP/1.1 connections on loopback; relay and load generator share {} cores ({} runtime threads)",
+            "  over {} keep-alive HTTP/1.1 connections on loopback; relay and load generator share {} cores (runtime worker threads: {})",
             self.connections, self.cores, self.runtime_threads
         );
         let _ = writeln!(
@@ -230,12 +230,12 @@ impl Report {
         for k in &self.accounting.kinds {
             let _ = writeln!(
                 s,
-                "    {:<12} sent {:>9}  accepted {:>9}  stored ({}) {:>9}",
+                "    {:<12} sent {:>9}  accepted {:>9}  stored {:>9} (as {})",
                 k.hit,
                 thousands(k.sent as f64),
                 thousands(k.accepted as f64),
-                k.stored_as,
-                thousands(k.stored as f64)
+                thousands(k.stored as f64),
+                k.stored_as
             );
         }
         for (name, run) in [("relay", &self.relay), ("baseline", &self.baseline)] {
