@@ -30,7 +30,6 @@ use crate::state::AppState;
 
 /// Runs the app until its window closes.
 pub fn run() {
-    prefer_software_compositing();
     init_logging();
     let db = state::workspace_from_args(std::env::args_os(), std::env::var_os("HERALD_DB"));
     let app = tauri::Builder::default()
@@ -49,24 +48,6 @@ pub fn run() {
         tracing::error!("Herald stopped: {err:#}");
         eprintln!("error: {err:#}");
         std::process::exit(1);
-    }
-}
-
-/// On Linux, WebKitGTK composites the page with OpenGL by default. Herald's
-/// screens (forms, tables, lists) gain nothing from it, and it costs memory:
-/// without a GPU (virtual machines, remote desktops, CI) Mesa's software
-/// renderer took ~100 MB more in the web process (docs/benchmarks.md), and
-/// on some GPU drivers it shows a blank window. So the app asks WebKit for
-/// its non-composited mode, unless the user has chosen either way already
-/// (`WEBKIT_DISABLE_COMPOSITING_MODE` set) or sets `HERALD_GPU_COMPOSITING`.
-/// Called first in `run`, before any thread exists that could read the
-/// environment concurrently.
-fn prefer_software_compositing() {
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none()
-        && std::env::var_os("HERALD_GPU_COMPOSITING").is_none()
-    {
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     }
 }
 
