@@ -274,7 +274,10 @@ async fn every_acknowledged_hit_survives_repeated_sigkills() {
     }
     done.store(true, Ordering::Relaxed);
     let (mut child, kills) = killer.await.unwrap();
-    assert_eq!(kills, KILLS, "every kill happened while requests were in flight");
+    assert_eq!(
+        kills, KILLS,
+        "every kill happened while requests were in flight"
+    );
     assert_eq!(outcomes.len(), REQUESTS);
 
     let events = pull_all(addr).await;
