@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod email;
 pub mod keys;
 pub mod relay;
 pub mod secrets;

@@ -10,7 +10,8 @@ use sqlx::SqliteConnection;
 
 use crate::{Result, Store, StoreError};
 
-pub(crate) async fn get<T: DeserializeOwned>(store: &Store, key: &str) -> Result<Option<T>> {
+/// Reads the JSON setting `key`, `None` when it was never set.
+pub async fn get<T: DeserializeOwned>(store: &Store, key: &str) -> Result<Option<T>> {
     let raw: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
         .bind(key)
         .fetch_optional(store.pool())
@@ -26,7 +27,8 @@ pub(crate) async fn get<T: DeserializeOwned>(store: &Store, key: &str) -> Result
     }
 }
 
-pub(crate) async fn set<T: Serialize>(store: &Store, key: &str, value: &T) -> Result<()> {
+/// Writes the JSON setting `key` (insert or replace).
+pub async fn set<T: Serialize>(store: &Store, key: &str, value: &T) -> Result<()> {
     let mut conn = store
         .pool()
         .acquire()

@@ -1,0 +1,1 @@
+//! Composing campaign email: personalisation, HTML preparation, MIME.

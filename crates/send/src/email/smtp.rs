@@ -1,0 +1,1 @@
+//! SMTP delivery: settings, a pool of TCP_NODELAY connections, test connection.
