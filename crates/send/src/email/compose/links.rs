@@ -1,0 +1,228 @@
+//! Tracked links: the markers a prepared template carries where per-
+//! recipient URLs go, and splicing the signed URLs in after rendering.
+//!
+//! A prepared template holds, in place of each tracked href, the href as
+//! written between `LINK_START` and `LINK_END`; `PREHEADER` where the
+//! hidden preheader goes and `OPEN_PIXEL` as the pixel's `src`. The
+//! characters are C0 controls that neither a template nor a contact value
+//! may contain (both are checked), so a rendered part has markers only
+//! where the composer put them.
+
+use std::borrow::Cow;
+
+use herald_core::token::{check_click_url, sign, Claims, SigningKey, TokenKind};
+use herald_core::Channel;
+use uuid::Uuid;
+
+use crate::relay::RelayUrl;
+
+pub(super) const LINK_START: char = '\u{1}';
+pub(super) const LINK_END: char = '\u{2}';
+pub(super) const PREHEADER: char = '\u{3}';
+pub(super) const OPEN_PIXEL: char = '\u{4}';
+
+/// Whether the composer may use `text` as a template: no marker character.
+pub(super) fn has_marker(text: &str) -> bool {
+    text.contains([LINK_START, LINK_END, PREHEADER, OPEN_PIXEL])
+}
+
+/// Whether an href (as the recipient's client would read it) is one the
+/// composer tracks: absolute http(s). `mailto:`, `tel:`, `#anchors` and
+/// relative links are left alone.
+pub(super) fn is_trackable(url: &str) -> bool {
+    let url = url.trim_start();
+    url.get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+        || url
+            .get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+}
+
+/// The destination a click token carries for `url`: the URL as written
+/// when a token can carry it, otherwise the URL parser's normal form
+/// (which percent-encodes spaces and non-ASCII).
+pub(super) fn click_destination(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    if check_click_url(url).is_ok() {
+        return Ok(url.to_owned());
+    }
+    let parsed = url::Url::parse(url).map_err(|e| format!("not a valid URL ({e})"))?;
+    check_click_url(parsed.as_str()).map_err(|e| e.to_string())?;
+    Ok(parsed.into())
+}
+
+/// The per-campaign part of tracking: the relay's routes and the key.
+#[derive(Debug)]
+pub(super) struct Tracking {
+    /// `<relay>/c/`, `<relay>/o/`, `<relay>/u/`.
+    click_prefix: String,
+    open_prefix: String,
+    unsubscribe_prefix: String,
+    key: SigningKey,
+    campaign: Uuid,
+}
+
+impl Tracking {
+    pub(super) fn new(relay: &RelayUrl, key: SigningKey, campaign: Uuid) -> Tracking {
+        Tracking {
+            click_prefix: relay.endpoint("c/").into(),
+            open_prefix: relay.endpoint("o/").into(),
+            unsubscribe_prefix: relay.endpoint("u/").into(),
+            key,
+            campaign,
+        }
+    }
+
+    fn token(&self, kind: TokenKind, recipient: Uuid, url: Option<String>) -> String {
+        let claims = Claims {
+            kind,
+            campaign: self.campaign,
+            recipient,
+            channel: Channel::Email,
+            url,
+        };
+        // Only a click URL can be refused, and those are checked by
+        // `click_destination` first.
+        sign(&self.key, &claims).unwrap_or_default()
+    }
+
+    /// The recipient's one-click unsubscribe page.
+    pub(super) fn unsubscribe_url(&self, recipient: Uuid) -> String {
+        let token = self.token(TokenKind::Unsubscribe, recipient, None);
+        format!("{}{token}", self.unsubscribe_prefix)
+    }
+
+    fn open_url(&self, recipient: Uuid) -> String {
+        let token = self.token(TokenKind::Open, recipient, None);
+        format!("{}{token}", self.open_prefix)
+    }
+
+    fn click_url(&self, recipient: Uuid, destination: String) -> String {
+        let token = self.token(TokenKind::Click, recipient, Some(destination));
+        format!("{}{token}", self.click_prefix)
+    }
+}
+
+/// One recipient's view of tracking while splicing a part.
+#[derive(Debug)]
+pub(super) struct Splice<'a> {
+    pub tracking: Option<&'a Tracking>,
+    pub recipient: Uuid,
+    pub unsubscribe_url: Option<&'a str>,
+    /// The rendered preheader, already escaped for the part.
+    pub preheader: &'a str,
+    /// Whether the part is HTML (link text is entity-escaped there).
+    pub html: bool,
+}
+
+/// Replaces the markers of a rendered part. A link that is not trackable
+/// once rendered (it became a `mailto:` or the unsubscribe URL) is written
+/// back as it was; one that is trackable but cannot be signed is an error
+/// naming the URL.
+pub(super) fn splice(rendered: &str, s: &Splice<'_>) -> Result<String, String> {
+    let mut out = String::with_capacity(rendered.len() + 2048);
+    let mut rest = rendered;
+    while let Some(i) = rest.find([LINK_START, PREHEADER, OPEN_PIXEL]) {
+        out.push_str(&rest[..i]);
+        let marker = rest[i..].chars().next().unwrap_or(LINK_START);
+        rest = &rest[i + 1..];
+        match marker {
+            PREHEADER => out.push_str(s.preheader),
+            OPEN_PIXEL => {
+                if let Some(t) = s.tracking {
+                    out.push_str(&t.open_url(s.recipient));
+                }
+            }
+            _ => {
+                let end = rest.find(LINK_END).unwrap_or(rest.len());
+                let written = &rest[..end];
+                rest = rest.get(end + 1..).unwrap_or("");
+                out.push_str(&link(written, s)?);
+            }
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn link<'w>(written: &'w str, s: &Splice<'_>) -> Result<Cow<'w, str>, String> {
+    let Some(tracking) = s.tracking else {
+        return Ok(Cow::Borrowed(written));
+    };
+    let url = if s.html {
+        unescape_html(written)
+    } else {
+        Cow::Borrowed(written)
+    };
+    let url = url.trim();
+    if !is_trackable(url) || s.unsubscribe_url == Some(url) {
+        return Ok(Cow::Borrowed(written));
+    }
+    let destination =
+        click_destination(url).map_err(|problem| format!("link \"{url}\": {problem}"))?;
+    Ok(Cow::Owned(tracking.click_url(s.recipient, destination)))
+}
+
+/// Decodes the entities a template engine or an author puts in an href:
+/// named `&amp; &lt; &gt; &quot; &apos;` and numeric ones. Others stay.
+pub(super) fn unescape_html(text: &str) -> Cow<'_, str> {
+    if !text.contains('&') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let decoded = rest.find(';').filter(|&end| end <= 10).and_then(|end| {
+            let entity = &rest[1..end];
+            let c = match entity {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => entity.strip_prefix('#').and_then(|num| {
+                    let code = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => num.parse().ok(),
+                    };
+                    code.and_then(char::from_u32)
+                }),
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Escapes text for HTML content or a double-quoted attribute.
+pub(super) fn escape_html(text: &str) -> Cow<'_, str> {
+    if !text.contains(['&', '<', '>', '"', '\'']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}

@@ -1,0 +1,388 @@
+//! Personalisation: the template environment (minijinja), the variables a
+//! template may use, checking a template when it is saved, and the values
+//! one recipient supplies.
+//!
+//! Undefined values are semi-strict: printing a variable that has no value
+//! for this contact fails that recipient's render instead of sending a
+//! blank, while `{% if contact.custom.plan %}` and `| default("there")`
+//! still work. A standard contact field that is simply empty is the empty
+//! string, and `default()` replaces empty values as well as missing ones.
+
+use std::fmt;
+
+use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior, Value};
+use serde::Serialize;
+use thiserror::Error;
+
+use super::content::RecipientData;
+use super::ComposeError;
+
+/// The contact fields templates see under `contact.` (besides `custom`).
+pub const CONTACT_FIELDS: &[&str] = &[
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "company",
+    "country",
+    "id",
+];
+
+/// Which part of a campaign a template is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    Subject,
+    Preheader,
+    Html,
+    Text,
+}
+
+impl Part {
+    /// The template's name in the environment; only `html` autoescapes.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Part::Subject => "subject",
+            Part::Preheader => "preheader",
+            Part::Html => "html",
+            Part::Text => "text",
+        }
+    }
+}
+
+impl fmt::Display for Part {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Part::Subject => "subject",
+            Part::Preheader => "preheader",
+            Part::Html => "HTML body",
+            Part::Text => "text body",
+        })
+    }
+}
+
+/// A problem in a template, where the user can find it (1-based line and
+/// column, in characters).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Error)]
+#[error("{part}, line {line}, column {column}: {message}")]
+pub struct TemplateIssue {
+    pub part: Part,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// The environment every campaign template is compiled in.
+pub(super) fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    env.set_auto_escape_callback(|name| {
+        if name == Part::Html.name() {
+            AutoEscape::Html
+        } else {
+            AutoEscape::None
+        }
+    });
+    env.set_keep_trailing_newline(true);
+    env.add_filter("default", default_filter);
+    env
+}
+
+/// Like Jinja's `default`, but an empty value (a contact with no first name)
+/// counts as missing too: that is what a fallback greeting is for.
+fn default_filter(value: Value, fallback: Option<Value>, lax: Option<bool>) -> Value {
+    let missing = value.is_undefined()
+        || value.is_none()
+        || value.as_str().is_some_and(|s| s.trim().is_empty())
+        || (lax == Some(true) && !value.is_true());
+    if missing {
+        fallback.unwrap_or_else(|| Value::from(""))
+    } else {
+        value
+    }
+}
+
+/// Checks a template when the campaign is saved: it must compile, and every
+/// variable it reads must exist (`known_custom_fields` are the workspace's
+/// custom field names). Reports the first problem in the source.
+pub fn validate<S: AsRef<str>>(
+    source: &str,
+    part: Part,
+    known_custom_fields: &[S],
+) -> Result<(), TemplateIssue> {
+    if let Some((offset, c)) = source
+        .char_indices()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Err(issue_at(
+            part,
+            source,
+            offset,
+            format!("contains the control character U+{:04X}", u32::from(c)),
+        ));
+    }
+    let env = environment();
+    let template = env
+        .template_from_named_str(part.name(), source)
+        .map_err(|e| syntax_issue(part, source, &e))?;
+    let globals: Vec<&str> = env.globals().map(|(name, _)| name).collect();
+    let mut found: Option<(usize, String)> = None;
+    for name in template.undeclared_variables(true) {
+        if globals.contains(&name.as_str()) {
+            continue;
+        }
+        if let Some(problem) = unknown_variable(&name, known_custom_fields) {
+            let offset = find_variable(source, &name);
+            if found.as_ref().is_none_or(|(best, _)| offset < *best) {
+                found = Some((offset, problem));
+            }
+        }
+    }
+    match found {
+        Some((offset, message)) => Err(issue_at(part, source, offset, message)),
+        None => Ok(()),
+    }
+}
+
+fn syntax_issue(part: Part, source: &str, err: &minijinja::Error) -> TemplateIssue {
+    let detail = err
+        .detail()
+        .map_or_else(|| err.kind().to_string(), str::to_owned);
+    let message = format!("syntax error: {detail}");
+    match err.range() {
+        Some(range) => issue_at(part, source, range.start, message),
+        None => TemplateIssue {
+            part,
+            line: err.line().unwrap_or(1),
+            column: 1,
+            message,
+        },
+    }
+}
+
+fn issue_at(part: Part, source: &str, offset: usize, message: String) -> TemplateIssue {
+    let before = &source[..offset.min(source.len())];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    TemplateIssue {
+        part,
+        line,
+        column,
+        message,
+    }
+}
+
+/// Why a dotted variable name does not exist, or `None` when it does.
+fn unknown_variable<S: AsRef<str>>(name: &str, custom: &[S]) -> Option<String> {
+    let segments: Vec<&str> = name.split('.').collect();
+    let fields_hint = || {
+        format!(
+            "contacts have {} and custom.<field>",
+            CONTACT_FIELDS.join(", ")
+        )
+    };
+    match segments.as_slice() {
+        ["contact"] | ["contact", "custom"] | ["campaign"] | ["campaign", "name", ..] => None,
+        ["unsubscribe_url", ..] => None,
+        ["contact", "custom", field, ..] => {
+            if custom.iter().any(|c| c.as_ref() == *field) {
+                None
+            } else {
+                let names: Vec<&str> = custom.iter().map(AsRef::as_ref).collect();
+                Some(format!(
+                    "unknown custom field `{field}` in `{name}`{}",
+                    suggestion(field, &names, "contact.custom.")
+                        .or_else(|| (!names.is_empty())
+                            .then(|| format!(" (this workspace has {})", names.join(", "))))
+                        .unwrap_or_else(|| " (this workspace has no custom fields)".to_owned())
+                ))
+            }
+        }
+        ["contact", field, ..] if CONTACT_FIELDS.contains(field) => None,
+        ["contact", field, ..] => Some(format!(
+            "unknown variable `contact.{field}`{}",
+            suggestion(field, CONTACT_FIELDS, "contact.")
+                .unwrap_or_else(|| format!(": {}", fields_hint()))
+        )),
+        ["campaign", field, ..] => Some(format!(
+            "unknown variable `campaign.{field}`: campaigns have name"
+        )),
+        [first, ..] => Some(format!(
+            "unknown variable `{first}`: use contact.<field>, contact.custom.<field>, \
+             campaign.name or unsubscribe_url"
+        )),
+        [] => None,
+    }
+}
+
+/// `; did you mean ...?` for a near miss (at most two edits).
+fn suggestion(typo: &str, candidates: &[&str], prefix: &str) -> Option<String> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(typo, c), c))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| format!("; did you mean `{prefix}{c}`?"))
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The byte offset of the first use of `name` (dotted) in `source`, or of
+/// its first segment when written differently (`contact["x"]`); 0 if none.
+fn find_variable(source: &str, name: &str) -> usize {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+    let find_word = |needle: &str| {
+        source.match_indices(needle).map(|(i, _)| i).find(|&i| {
+            let before_ok = source[..i].chars().next_back().is_none_or(|c| !is_ident(c));
+            let after = &source[i + needle.len()..];
+            let after_ok = after
+                .chars()
+                .next()
+                .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+            before_ok && after_ok
+        })
+    };
+    find_word(name)
+        .or_else(|| find_word(name.split('.').next().unwrap_or(name)))
+        .unwrap_or(0)
+}
+
+/// The variables one recipient's render sees.
+#[derive(Serialize)]
+struct RenderContext<'a> {
+    contact: ContactValues<'a>,
+    campaign: CampaignValues<'a>,
+    /// Absent (so a template using it fails) when there is no way to
+    /// unsubscribe: no relay and no unsubscribe mailbox.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unsubscribe_url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ContactValues<'a> {
+    id: String,
+    email: &'a str,
+    first_name: &'a str,
+    last_name: &'a str,
+    phone: &'a str,
+    company: &'a str,
+    country: &'a str,
+    custom: &'a std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct CampaignValues<'a> {
+    name: &'a str,
+}
+
+/// One recipient's template context. Refuses values with control
+/// characters other than tab and line breaks: the composer uses a few of
+/// them internally to mark links, and no contact data needs them.
+pub(super) fn recipient_context(
+    r: &RecipientData,
+    campaign_name: &str,
+    unsubscribe_url: Option<&str>,
+) -> Result<Value, ComposeError> {
+    let text = |field: &str, value: &Option<String>| -> Result<(), ComposeError> {
+        check_value(r, field, value.as_deref().unwrap_or(""))
+    };
+    text("first_name", &r.first_name)?;
+    text("last_name", &r.last_name)?;
+    text("phone", &r.phone)?;
+    text("company", &r.company)?;
+    text("country", &r.country)?;
+    for (key, value) in &r.custom {
+        check_json(r, key, value)?;
+    }
+    let ctx = RenderContext {
+        contact: ContactValues {
+            id: r.contact_id.to_string(),
+            email: r.email.as_str(),
+            first_name: r.first_name.as_deref().unwrap_or(""),
+            last_name: r.last_name.as_deref().unwrap_or(""),
+            phone: r.phone.as_deref().unwrap_or(""),
+            company: r.company.as_deref().unwrap_or(""),
+            country: r.country.as_deref().unwrap_or(""),
+            custom: &r.custom,
+        },
+        campaign: CampaignValues {
+            name: campaign_name,
+        },
+        unsubscribe_url,
+    };
+    Ok(Value::from_serialize(&ctx))
+}
+
+fn check_value(r: &RecipientData, field: &str, value: &str) -> Result<(), ComposeError> {
+    match value
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        Some(c) => Err(ComposeError::Recipient {
+            contact_id: r.contact_id,
+            field: field.to_owned(),
+            problem: format!("contains the control character U+{:04X}", u32::from(c)),
+        }),
+        None => Ok(()),
+    }
+}
+
+fn check_json(r: &RecipientData, key: &str, value: &serde_json::Value) -> Result<(), ComposeError> {
+    match value {
+        serde_json::Value::String(s) => check_value(r, &format!("custom.{key}"), s),
+        serde_json::Value::Array(items) => items.iter().try_for_each(|v| check_json(r, key, v)),
+        serde_json::Value::Object(map) => map.values().try_for_each(|v| check_json(r, key, v)),
+        _ => Ok(()),
+    }
+}
+
+/// A render failure as the user should read it: the part, the line, and
+/// the expression that failed, quoted from `source`.
+pub(super) fn render_error(
+    contact_id: uuid::Uuid,
+    part: Part,
+    source: &str,
+    err: &minijinja::Error,
+) -> ComposeError {
+    let expression = err
+        .range()
+        .and_then(|r| source.get(r))
+        .map(|s| s.trim().to_owned());
+    let line = err
+        .line()
+        .map(|l| format!("line {l}: "))
+        .unwrap_or_default();
+    let message = match (err.kind(), expression) {
+        (ErrorKind::UndefinedError, Some(expr)) => format!(
+            "{line}`{expr}` has no value for this contact (add `| default(\"...\")` for a fallback)"
+        ),
+        (_, Some(expr)) => format!(
+            "{line}`{expr}`: {}",
+            err.detail()
+                .map_or_else(|| err.kind().to_string(), str::to_owned)
+        ),
+        (_, None) => format!(
+            "{line}{}",
+            err.detail()
+                .map_or_else(|| err.kind().to_string(), str::to_owned)
+        ),
+    };
+    ComposeError::Render {
+        contact_id,
+        part,
+        message,
+    }
+}
