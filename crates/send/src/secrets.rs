@@ -38,6 +38,10 @@ pub enum SecretName {
     RelayPreviousSigningKey,
     /// The bearer token the desktop pulls events from the relay with.
     RelayApiToken,
+    /// The password for the SMTP server in the email settings.
+    SmtpPassword,
+    /// The private key campaign email is DKIM-signed with.
+    DkimKey,
 }
 
 impl SecretName {
@@ -45,6 +49,8 @@ impl SecretName {
         SecretName::RelaySigningKey,
         SecretName::RelayPreviousSigningKey,
         SecretName::RelayApiToken,
+        SecretName::SmtpPassword,
+        SecretName::DkimKey,
     ];
 
     /// The name in the keychain entry's account (`<workspace>/<name>`).
@@ -53,6 +59,8 @@ impl SecretName {
             SecretName::RelaySigningKey => "relay-signing-key",
             SecretName::RelayPreviousSigningKey => "relay-previous-signing-key",
             SecretName::RelayApiToken => "relay-api-token",
+            SecretName::SmtpPassword => "smtp-password",
+            SecretName::DkimKey => "dkim-key",
         }
     }
 }

@@ -3,9 +3,11 @@
 //! the real Secret Service.
 
 mod helpers;
+mod smtpd;
 
 mod client;
 mod keychain;
 mod secret_scan;
+mod smtp;
 mod sync;
 mod sync_loop;
