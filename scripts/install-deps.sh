@@ -18,6 +18,8 @@ APT_PACKAGES=(
   gnome-keyring libsecret-tools dunst libnotify-bin
   # the relay's shared-store tests (a throwaway cluster per test run)
   postgresql
+  # the SMTP tests' real server (aiosmtpd in a venv, see install_smtpd)
+  python3-venv
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -90,6 +92,31 @@ ensure_rust_components() {
   fi
 }
 
+# The real SMTP server the SMTP tests talk to: aiosmtpd at the versions
+# pinned in scripts/smtpd/requirements.txt, in a venv of its own (the system
+# Python stays untouched). A copy of the requirements in the venv marks it as
+# done, so a second run needs no network.
+SMTPD_VENV="$HOME/.cache/herald/venv"
+
+install_smtpd() {
+  local requirements stamp
+  requirements="$(cd "$(dirname "$0")/.." && pwd)/scripts/smtpd/requirements.txt"
+  stamp="$SMTPD_VENV/herald-requirements.txt"
+  if [ -x "$SMTPD_VENV/bin/python" ] && cmp -s "$requirements" "$stamp" \
+    && "$SMTPD_VENV/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
+    return
+  fi
+  if ! command -v python3 >/dev/null 2>&1; then
+    log "python3 is missing: the SMTP tests will skip (install Python 3 and run make again)"
+    return
+  fi
+  log "installing the test SMTP server (aiosmtpd) into $SMTPD_VENV"
+  rm -rf "$SMTPD_VENV"
+  python3 -m venv "$SMTPD_VENV"
+  "$SMTPD_VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
+  cp "$requirements" "$stamp"
+}
+
 case "$(uname -s)" in
   Linux)
     if command -v dpkg-query >/dev/null 2>&1; then
@@ -108,3 +135,4 @@ esac
 install_rust
 ensure_rust_components
 ensure_node
+install_smtpd

@@ -9,6 +9,10 @@
 #   Secret Service  gnome-keyring in a private D-Bus session, unlocked with a
 #                 throwaway password (the desktop's keychain round trip).
 #                 HERALD_TEST_KEYRING=1 when it came up.
+#   SMTP          not started here: each SMTP test starts its own aiosmtpd
+#                 (scripts/smtpd/server.py) on a free port. HERALD_TEST_SMTPD
+#                 is the Python of the venv scripts/install-deps.sh made, when
+#                 it has aiosmtpd; unset otherwise, and those tests skip.
 #
 # HOME stays where it is (cargo and rustup live there); the XDG folders the
 # keyring writes to move into the temp dir, so nothing touches the user's
@@ -44,6 +48,14 @@ if command -v gnome-keyring-daemon >/dev/null 2>&1; then
   fi
 else
   log "gnome-keyring-daemon is missing: keychain tests will skip"
+fi
+
+# --- SMTP (aiosmtpd) -------------------------------------------------------
+smtpd_python="$HOME/.cache/herald/venv/bin/python"
+if [ -x "$smtpd_python" ] && "$smtpd_python" -c 'import aiosmtpd' 2>/dev/null; then
+  export HERALD_TEST_SMTPD="$smtpd_python"
+else
+  log "aiosmtpd is not installed (scripts/install-deps.sh does it): SMTP tests will skip"
 fi
 
 # --- PostgreSQL ------------------------------------------------------------
