@@ -104,8 +104,6 @@ CREATE TABLE campaign_recipients (
     attempts            INTEGER NOT NULL DEFAULT 0,
     -- A transient failure's retry is not claimed before this instant.
     next_attempt_at     INTEGER NOT NULL DEFAULT 0,
-    -- Which worker claim holds a `sending` row (the engine's run id).
-    claim               BLOB,
     message_id          TEXT,
     provider_message_id TEXT,
     -- The server's or provider's last reply for a failure (or acceptance).

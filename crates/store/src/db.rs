@@ -17,6 +17,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// The workspace file (the send engine keeps its lock file beside it).
+    path: std::sync::Arc<std::path::PathBuf>,
     /// The in-memory segment index, shared by every clone of the store.
     segment_index: std::sync::Arc<crate::segments::index::Slot>,
     /// What holds the write lock for a long time right now (an import), if
@@ -77,6 +79,7 @@ impl Store {
             .with_context(|| format!("migrating the workspace {}", path.display()))?;
         Ok(Store {
             pool,
+            path: std::sync::Arc::new(path.to_path_buf()),
             segment_index: Default::default(),
             long_write: Default::default(),
         })
@@ -92,6 +95,11 @@ impl Store {
     pub fn keep_segment_index_warm(&self) {
         self.segment_index.enable();
         crate::segments::index::Slot::rebuild_in_background(self);
+    }
+
+    /// The workspace file this store opened.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// The pool, for reads.
@@ -132,7 +140,7 @@ impl Store {
         })
     }
 
-    fn refuse_during_long_write(&self) -> Result<()> {
+    pub(crate) fn refuse_during_long_write(&self) -> Result<()> {
         let slot = self
             .long_write
             .lock()

@@ -15,6 +15,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod campaign_runs;
 pub mod consent_events;
 pub mod contacts;
 mod db;
@@ -23,6 +24,7 @@ pub mod export;
 pub mod generation;
 pub mod import;
 pub mod interactions;
+pub mod ledger;
 pub mod project_statuses;
 pub mod projects;
 pub mod relay_events;

@@ -12,6 +12,7 @@ mod generation;
 mod import_bulk;
 mod import_corpus;
 mod import_semantics;
+mod ledger;
 mod migrations;
 mod relay_events;
 mod relay_sync;

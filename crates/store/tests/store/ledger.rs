@@ -1,0 +1,320 @@
+//! The send ledger and campaign runs, on a real workspace file.
+
+use herald_store::ledger::{self, LedgerWriter, Mark, RecipientQuery, RecipientStatus};
+use herald_store::segments::{self, SegmentInput};
+use herald_store::{campaign_runs, Store, StoreError};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::helpers::{create, fresh_store, new_contact};
+
+/// A segment of everyone, and an email campaign to it (raw SQL: the
+/// campaigns module has its own tests).
+async fn campaign_to_everyone(store: &Store) -> Uuid {
+    let segment = segments::create(
+        store,
+        &SegmentInput {
+            name: format!("everyone {}", Uuid::now_v7()),
+            description: None,
+            filter: json!({"all": []}),
+        },
+    )
+    .await
+    .unwrap();
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO campaigns (id, channel, name, segment_id, subject, created_at, updated_at)
+         VALUES (?, 'email', 'Spring news', ?, 'Hello', 0, 0)",
+    )
+    .bind(id)
+    .bind(segment.id.as_uuid())
+    .execute(store.pool())
+    .await
+    .unwrap();
+    id
+}
+
+async fn set_email_status(store: &Store, email: &str, status: &str) {
+    sqlx::query("UPDATE contacts SET email_status = ? WHERE email = ?")
+        .bind(status)
+        .bind(email)
+        .execute(store.pool())
+        .await
+        .unwrap();
+}
+
+async fn statuses(store: &Store, campaign: Uuid) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT address, status FROM campaign_recipients WHERE campaign_id = ? ORDER BY address",
+    )
+    .bind(campaign)
+    .fetch_all(store.pool())
+    .await
+    .unwrap()
+}
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn resolving_leaves_out_who_must_not_receive_it_and_counts_them() {
+    let (_dir, store) = fresh_store().await;
+    for email in [
+        "ann@x.org",
+        "bob@x.org",
+        "cy@x.org",
+        "dee@x.org",
+        "eve@x.org",
+    ] {
+        create(&store, new_contact(Some(email), None)).await;
+    }
+    create(&store, new_contact(None, Some("+14155550100"))).await;
+    set_email_status(&store, "bob@x.org", "unsubscribed").await;
+    set_email_status(&store, "cy@x.org", "bounced").await;
+    set_email_status(&store, "dee@x.org", "complained").await;
+    let campaign = campaign_to_everyone(&store).await;
+
+    let audience = ledger::resolve(&store, campaign).await.unwrap();
+
+    assert_eq!(audience.segment_count, 6);
+    assert_eq!(audience.will_receive, 2);
+    assert_eq!(audience.excluded.no_address, 1);
+    assert_eq!(audience.excluded.unsubscribed, 1);
+    assert_eq!(audience.excluded.bounced, 1);
+    assert_eq!(audience.excluded.complained, 1);
+    assert_eq!(
+        statuses(&store, campaign).await,
+        pairs(&[("ann@x.org", "queued"), ("eve@x.org", "queued")])
+    );
+}
+
+#[tokio::test]
+async fn a_resolved_audience_is_fixed_even_when_the_segment_grows() {
+    let (_dir, store) = fresh_store().await;
+    create(&store, new_contact(Some("ann@x.org"), None)).await;
+    let campaign = campaign_to_everyone(&store).await;
+    ledger::resolve(&store, campaign).await.unwrap();
+    create(&store, new_contact(Some("late@x.org"), None)).await;
+
+    let again = ledger::resolve(&store, campaign).await.unwrap();
+
+    assert_eq!(again.will_receive, 1);
+    assert_eq!(
+        statuses(&store, campaign).await,
+        pairs(&[("ann@x.org", "queued")])
+    );
+}
+
+#[tokio::test]
+async fn contacts_without_consent_are_left_out_only_when_the_workspace_requires_it() {
+    let (_dir, store) = fresh_store().await;
+    create(&store, new_contact(Some("ann@x.org"), None)).await;
+    sqlx::query("UPDATE contacts SET email_consent_at = NULL")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    campaign_to_everyone(&store).await;
+    let segment: Uuid = sqlx::query_scalar("SELECT segment_id FROM campaigns")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let segment = herald_core::SegmentId::from_uuid(segment);
+
+    let open = ledger::audience(&store, segment, herald_core::Channel::Email)
+        .await
+        .unwrap();
+    ledger::set_require_consent(&store, true).await.unwrap();
+    let strict = ledger::audience(&store, segment, herald_core::Channel::Email)
+        .await
+        .unwrap();
+
+    assert_eq!((open.will_receive, open.excluded.no_consent), (1, 0));
+    assert_eq!((strict.will_receive, strict.excluded.no_consent), (0, 1));
+}
+
+#[tokio::test]
+async fn a_contact_who_opts_out_after_resolve_is_suppressed_not_sent() {
+    let (_dir, store) = fresh_store().await;
+    create(&store, new_contact(Some("ann@x.org"), None)).await;
+    create(&store, new_contact(Some("bob@x.org"), None)).await;
+    let campaign = campaign_to_everyone(&store).await;
+    ledger::resolve(&store, campaign).await.unwrap();
+    set_email_status(&store, "bob@x.org", "unsubscribed").await;
+
+    let batch = ledger::next_batch(&store, campaign, 10, herald_store::now_millis())
+        .await
+        .unwrap();
+
+    let addresses: Vec<&str> = batch.rows.iter().map(|r| r.address.as_str()).collect();
+    assert_eq!(addresses, ["ann@x.org"]);
+    assert_eq!(batch.suppressed, 1);
+    assert_eq!(
+        statuses(&store, campaign).await,
+        pairs(&[("ann@x.org", "queued"), ("bob@x.org", "suppressed")])
+    );
+}
+
+#[tokio::test]
+async fn marks_apply_only_from_the_status_they_move_from() {
+    let (_dir, store) = fresh_store().await;
+    let ann = create(&store, new_contact(Some("ann@x.org"), None)).await;
+    let campaign = campaign_to_everyone(&store).await;
+    ledger::resolve(&store, campaign).await.unwrap();
+    let writer = LedgerWriter::start(&store);
+    let ann = ann.id.as_uuid();
+    let sending = || Mark::Sending {
+        message_id: "<m@x.org>".into(),
+    };
+
+    assert!(writer.mark(campaign, ann, sending()).await.unwrap());
+    // Claimed twice: the second claim must not let a second copy go out.
+    assert!(!writer.mark(campaign, ann, sending()).await.unwrap());
+    let sent = Mark::Sent {
+        provider_message_id: Some("Q123".into()),
+    };
+    assert!(writer.mark(campaign, ann, sent.clone()).await.unwrap());
+    assert!(!writer.mark(campaign, ann, sent).await.unwrap());
+    let (status, attempts, provider): (String, i64, String) = sqlx::query_as(
+        "SELECT status, attempts, provider_message_id FROM campaign_recipients WHERE contact_id = ?",
+    )
+    .bind(ann)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        (status.as_str(), attempts, provider.as_str()),
+        ("sent", 1, "Q123")
+    );
+}
+
+#[tokio::test]
+async fn interrupted_sends_become_in_doubt_and_only_chosen_ones_are_requeued() {
+    let (_dir, store) = fresh_store().await;
+    let ann = create(&store, new_contact(Some("ann@x.org"), None)).await;
+    let bob = create(&store, new_contact(Some("bob@x.org"), None)).await;
+    let campaign = campaign_to_everyone(&store).await;
+    ledger::resolve(&store, campaign).await.unwrap();
+    let writer = LedgerWriter::start(&store);
+    for contact in [&ann, &bob] {
+        writer
+            .mark(
+                campaign,
+                contact.id.as_uuid(),
+                Mark::Sending {
+                    message_id: "<m@x.org>".into(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+
+    assert_eq!(ledger::recover_in_doubt(&store).await.unwrap(), 2);
+    assert_eq!(
+        statuses(&store, campaign).await,
+        pairs(&[("ann@x.org", "in_doubt"), ("bob@x.org", "in_doubt")])
+    );
+    let batch = ledger::next_batch(&store, campaign, 10, herald_store::now_millis())
+        .await
+        .unwrap();
+    assert!(batch.rows.is_empty(), "in-doubt rows are never picked up");
+
+    ledger::resend_in_doubt(&store, campaign, &[bob.id.as_uuid()])
+        .await
+        .unwrap();
+    assert_eq!(
+        statuses(&store, campaign).await,
+        pairs(&[("ann@x.org", "in_doubt"), ("bob@x.org", "queued")])
+    );
+    let (rows, total) = ledger::recipients(
+        &store,
+        campaign,
+        &RecipientQuery {
+            status: Some(RecipientStatus::InDoubt),
+            search: None,
+            offset: 0,
+            limit: 50,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(rows[0].address, "ann@x.org");
+}
+
+#[tokio::test]
+async fn starting_refuses_when_the_audience_changed_since_it_was_confirmed() {
+    let (_dir, store) = fresh_store().await;
+    create(&store, new_contact(Some("ann@x.org"), None)).await;
+    let campaign = campaign_to_everyone(&store).await;
+
+    let err = campaign_runs::start(&store, campaign, Some(2))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Conflict(m) if m.contains("1 people would receive it now")),
+        "{err}"
+    );
+    assert_eq!(
+        campaign_runs::state(&store, campaign).await.unwrap().status,
+        "draft"
+    );
+    assert!(
+        statuses(&store, campaign).await.is_empty(),
+        "nothing resolved"
+    );
+
+    let audience = campaign_runs::start(&store, campaign, Some(1))
+        .await
+        .unwrap();
+    assert_eq!(audience.will_receive, 1);
+    assert_eq!(
+        campaign_runs::state(&store, campaign).await.unwrap().status,
+        "sending"
+    );
+}
+
+#[tokio::test]
+async fn run_moves_are_refused_from_the_wrong_status() {
+    let (_dir, store) = fresh_store().await;
+    create(&store, new_contact(Some("ann@x.org"), None)).await;
+    let campaign = campaign_to_everyone(&store).await;
+
+    let err = campaign_runs::pause(&store, campaign).await.unwrap_err();
+    assert_eq!(err.to_string(), "a draft campaign cannot be paused");
+    campaign_runs::start(&store, campaign, None).await.unwrap();
+    campaign_runs::pause(&store, campaign).await.unwrap();
+    let err = campaign_runs::start(&store, campaign, None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "a paused campaign cannot be started");
+    campaign_runs::resume(&store, campaign).await.unwrap();
+    campaign_runs::cancel(&store, campaign).await.unwrap();
+    let err = campaign_runs::resume(&store, campaign).await.unwrap_err();
+    assert_eq!(err.to_string(), "a cancelled campaign cannot be resumed");
+}
+
+#[tokio::test]
+async fn the_recipient_export_neutralises_formulas() {
+    let (_dir, store) = fresh_store().await;
+    let ann = create(&store, new_contact(Some("ann@x.org"), None)).await;
+    sqlx::query("UPDATE contacts SET first_name = '=HYPERLINK(1)' WHERE id = ?")
+        .bind(ann.id.as_uuid())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let campaign = campaign_to_everyone(&store).await;
+    ledger::resolve(&store, campaign).await.unwrap();
+
+    let csv = ledger::export_csv(&store, campaign, None).await.unwrap();
+
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "address,name,status,attempts,error,sent_at,opened_at,clicked_at"
+    );
+    assert_eq!(lines[1], "ann@x.org,'=HYPERLINK(1),queued,0,,,,");
+}
