@@ -23,6 +23,7 @@ Fault rules, each optionally limited to its first N uses with "#N":
     drop:after-rcpt      accept RCPT, then close (the client's DATA finds it gone)
     drop:after-data      read the whole body, then close without the final reply
     drop:after-reply     accept and keep the message, reply 250, then close
+    stall:after-data     read the whole body, then never reply (the client times out)
 """
 
 import argparse
@@ -49,6 +50,10 @@ class Fault:
             if rest not in ("before-mail", "after-rcpt", "after-data", "after-reply"):
                 raise ValueError(f"unknown drop point in fault {text!r}")
             self.kind, self.point, self.address, self.reply = "drop", rest, None, None
+        elif kind == "stall":
+            if rest != "after-data":
+                raise ValueError(f"unknown stall point in fault {text!r}")
+            self.kind, self.point, self.address, self.reply = "stall", rest, None, None
         elif kind in ("rcpt", "mail", "data"):
             address, sep, reply = rest.partition("=")
             if not sep or len(reply) < 3 or not reply[:3].isdigit():
@@ -125,6 +130,9 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.fault("stall", "after-data"):
+            # Longer than any client timeout; the test kills the server.
+            await asyncio.sleep(3600)
         if self.fault("drop", "after-data"):
             server.transport.close()
             return "421 closing"  # never reaches the client: the transport is closed

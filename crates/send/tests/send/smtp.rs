@@ -257,6 +257,29 @@ async fn a_connection_dropped_after_the_body_is_unknown_never_transient() {
 }
 
 #[tokio::test]
+async fn no_final_reply_within_the_timeout_is_unknown_never_transient() {
+    let Some(server) = Smtpd::start(Options::default().fault("stall:after-data")).await else {
+        return;
+    };
+    let input = SmtpSettingsInput {
+        timeout_seconds: 1,
+        ..server.input()
+    };
+    let settings = SmtpSettings::parse(&input).expect("valid");
+    let pool = SmtpPool::new(smtp::Endpoint::new(&settings, None), 1);
+
+    let sent = pool
+        .send(
+            FROM,
+            "ada@example.org",
+            &message("ada@example.org", "stall"),
+        )
+        .await;
+
+    assert!(matches!(sent, Err(SmtpFailure::Unknown { .. })), "{sent:?}");
+}
+
+#[tokio::test]
 async fn a_connection_dropped_after_the_reply_is_accepted_and_the_next_send_reconnects() {
     let options = Options::default().fault("drop:after-reply#1");
     let Some(server) = Smtpd::start(options).await else {
