@@ -24,6 +24,7 @@
 //! # Ok(()) }
 //! ```
 
+mod bench;
 mod connection;
 mod pool;
 pub mod presets;
@@ -31,6 +32,7 @@ mod reply;
 pub mod settings;
 mod tls;
 
+pub use bench::{raw_limit, RawLimit};
 pub use connection::{connect_tcp, test_connection, ConnectionReport, Endpoint};
 pub use pool::SmtpPool;
 pub use presets::Preset;

@@ -334,6 +334,25 @@ async fn many_messages_share_at_most_the_configured_connections() {
 }
 
 #[tokio::test]
+async fn the_raw_limit_baseline_sends_every_message_over_one_connection() {
+    let Some(server) = Smtpd::start(Options::default()).await else {
+        return;
+    };
+    let raw = message("ada@example.org", "bench");
+
+    let limit = smtp::raw_limit(&server.endpoint(), FROM, "ada@example.org", &raw, 25)
+        .await
+        .expect("all accepted");
+
+    assert_eq!(limit.messages, 25);
+    let received = server.received();
+    assert_eq!(received.len(), 25);
+    assert!(received
+        .iter()
+        .all(|r| r.connection == received[0].connection));
+}
+
+#[tokio::test]
 async fn connections_are_opened_with_tcp_nodelay() {
     let Some(server) = Smtpd::start(Options::default()).await else {
         return;
