@@ -143,6 +143,32 @@ async fn a_wrong_password_surfaces_the_servers_exact_reply() {
 }
 
 #[tokio::test]
+async fn a_username_without_a_saved_password_says_so_before_trying() {
+    let options = Options {
+        auth: true,
+        tls: Encryption::StartTls,
+        ..Options::default()
+    };
+    let Some(server) = Smtpd::start(options).await else {
+        return;
+    };
+    let settings = SmtpSettings::parse(&server.input()).expect("valid");
+    let endpoint = smtp::Endpoint::new(&settings, None).with_trust(Trust::Only(vec![server
+        .certificate
+        .clone()
+        .expect("a certificate")]));
+
+    let failure = smtp::test_connection(&endpoint)
+        .await
+        .expect_err("no password");
+
+    assert!(
+        failure.reply().contains("no SMTP password is saved"),
+        "{failure:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_550_at_rcpt_is_permanent_and_the_connection_takes_the_next_message() {
     let options = Options::default().fault("rcpt:bad@x.test=550 5.1.1 no such user");
     let Some(server) = Smtpd::start(options).await else {

@@ -30,7 +30,8 @@ pub struct Endpoint {
     host: String,
     port: u16,
     security: Security,
-    credentials: Option<(String, Secret)>,
+    /// The username, and the password when one is saved.
+    credentials: Option<(String, Option<Secret>)>,
     timeout: Duration,
     hello_name: String,
     trust: Trust,
@@ -41,12 +42,7 @@ impl Endpoint {
     /// only when the settings have a username), trusting the system's
     /// certificates.
     pub fn new(settings: &SmtpSettings, password: Option<Secret>) -> Endpoint {
-        let credentials = settings.username().map(|user| {
-            (
-                user.to_owned(),
-                password.unwrap_or_else(|| Secret::new(String::new())),
-            )
-        });
+        let credentials = settings.username().map(|user| (user.to_owned(), password));
         Endpoint {
             host: settings.host().to_owned(),
             port: settings.port(),
@@ -121,6 +117,11 @@ impl Endpoint {
                      takes mail without logging in"
                 )));
             }
+            let Some(password) = password else {
+                return Err(SetupFailure::refused(format!(
+                    "no SMTP password is saved for {user}; enter it in the email settings"
+                )));
+            };
             let credentials = Credentials::new(user.clone(), password.expose().to_owned());
             timeout(
                 t,
