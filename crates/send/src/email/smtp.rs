@@ -31,6 +31,7 @@ pub mod presets;
 mod reply;
 pub mod settings;
 mod tls;
+mod transaction;
 
 pub use bench::{raw_limit, RawLimit};
 pub use connection::{connect_tcp, test_connection, ConnectionReport, Endpoint};

@@ -390,6 +390,29 @@ async fn connections_are_opened_with_tcp_nodelay() {
 }
 
 #[tokio::test]
+async fn an_internationalised_address_needs_a_server_that_offers_smtputf8() {
+    let Some(server) = Smtpd::start(Options::default()).await else {
+        return;
+    };
+    let pool = pool(&server, 1);
+
+    let sent = pool
+        .send(
+            FROM,
+            "josé@example.org",
+            &message("jose@example.org", "utf8"),
+        )
+        .await;
+
+    // aiosmtpd offers SMTPUTF8 only when asked to; this one was not.
+    match sent {
+        Err(SmtpFailure::Permanent { reply }) => assert!(reply.contains("SMTPUTF8"), "{reply}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(server.received().is_empty());
+}
+
+#[tokio::test]
 async fn a_bad_recipient_address_fails_that_message_without_a_connection() {
     let Some(server) = Smtpd::start(Options::default()).await else {
         return;

@@ -4,8 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use super::connection::{self, Endpoint};
+use super::connection::Endpoint;
 use super::reply::SmtpFailure;
+use super::transaction;
 
 /// `messages` sent back to back over one connection in `elapsed` (setup excluded).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -30,8 +31,8 @@ pub async fn raw_limit(
     raw: &[u8],
     count: usize,
 ) -> Result<RawLimit, SmtpFailure> {
-    let from = connection::address(envelope_from, "envelope sender")?;
-    let to = connection::address(to, "recipient")?;
+    let from = transaction::address(envelope_from, "envelope sender")?;
+    let to = transaction::address(to, "recipient")?;
     let mut conn = endpoint
         .open()
         .await

@@ -9,8 +9,9 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::Semaphore;
 
-use super::connection::{self, Connection, Endpoint};
+use super::connection::{Connection, Endpoint};
 use super::reply::{Accepted, SmtpFailure};
+use super::transaction;
 
 /// Connections to one SMTP server, reused across messages.
 pub struct SmtpPool {
@@ -64,8 +65,8 @@ impl SmtpPool {
         to: &str,
         raw: &[u8],
     ) -> Result<Accepted, SmtpFailure> {
-        let from = connection::address(envelope_from, "envelope sender")?;
-        let to = connection::address(to, "recipient")?;
+        let from = transaction::address(envelope_from, "envelope sender")?;
+        let to = transaction::address(to, "recipient")?;
         let _permit = self
             .permits
             .acquire()
