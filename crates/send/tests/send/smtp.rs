@@ -331,6 +331,30 @@ async fn a_connection_dropped_after_the_reply_is_accepted_and_the_next_send_reco
 }
 
 #[tokio::test]
+async fn a_pooled_connection_the_server_timed_out_with_421_is_replaced_not_failed() {
+    let options = Options::default().fault("mail:late@herald.test=421 4.4.2 idle too long#1");
+    let Some(server) = Smtpd::start(options).await else {
+        return;
+    };
+    let pool = pool(&server, 1);
+    pool.send(FROM, "ada@example.org", &message("ada@example.org", "1"))
+        .await
+        .expect("accepted");
+
+    let second = pool
+        .send(
+            "late@herald.test",
+            "bob@example.org",
+            &message("bob@example.org", "2"),
+        )
+        .await;
+
+    second.expect("sent on a fresh connection");
+    assert_eq!(pool.connections_opened(), 2);
+    assert_eq!(server.received().len(), 2);
+}
+
+#[tokio::test]
 async fn many_messages_share_at_most_the_configured_connections() {
     let Some(server) = Smtpd::start(Options::default()).await else {
         return;

@@ -20,8 +20,8 @@ pub(crate) struct Delivery {
     pub result: Result<Accepted, SmtpFailure>,
     /// The connection is in a clean state and can take the next message.
     pub reusable: bool,
-    /// The connection was already gone when MAIL was sent: a pooled
-    /// connection the server closed while idle.
+    /// The connection was already gone when MAIL was sent (closed, or 421
+    /// in reply): a pooled connection the server closed while it sat idle.
     pub gone_before_mail: bool,
 }
 
@@ -117,6 +117,14 @@ impl Connection {
         .await;
         match step(mail, "MAIL FROM", t) {
             Ok(_) => {}
+            // A 421 here is a server that timed the idle connection out.
+            Err(StepError::Reply(e)) if closing(&e) => {
+                return Delivery {
+                    result: Err(reply::before_body(&e)),
+                    reusable: false,
+                    gone_before_mail: true,
+                }
+            }
             Err(StepError::Reply(e)) => return self.after_refusal(&e).await,
             Err(StepError::Broken(detail)) => {
                 return Delivery {
