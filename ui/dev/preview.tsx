@@ -11,12 +11,14 @@
 //   nosegments=1       start without saved segments
 //   relay=none|set|failing|nokeychain|keys   Settings → Relay unconfigured (default), synced, failing,
 //                      without a keychain, or with freshly generated keys on show
+//   nocampaigns=1      start without campaigns (and with email not set up)
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "../src/App";
 import { useImportStore } from "../src/stores/import";
 import { useRelayStore } from "../src/stores/relay";
 import { FakeBackend, seedDemo } from "../test/fakeBackend";
+import { FakeCampaigns, seedCampaigns } from "../test/fakeCampaigns";
 import { FakeRelay } from "../test/fakeRelay";
 import { EXAMPLE_FILTER, FakeSegments } from "../test/fakeSegments";
 
@@ -40,6 +42,14 @@ if (!params.has("empty") && !params.has("nosegments")) {
     filter: { all: [{ field: "segment", op: "in", value: customers.id }, { field: "last_interaction", op: "more_than_ago", value: { amount: 6, unit: "months" } }] },
     updatedAt: new Date(Date.now() - 9 * 24 * 3600_000).toISOString(),
   });
+}
+
+const campaigns = new FakeCampaigns(fake).install();
+if (!params.has("empty") && !params.has("nocampaigns")) {
+  const { sending } = seedCampaigns(campaigns, segments.segments[0] ?? null);
+  // The sending campaign moves on while it is looked at.
+  setInterval(() => campaigns.tick(sending.id), 1000);
+  campaigns.perTick = 7;
 }
 
 const relay = new FakeRelay(fake).install();

@@ -7,6 +7,9 @@ import { MantineProvider } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { HashRouter, Navigate, Route, Routes } from "react-router";
 import { AppLayout } from "./components/AppLayout";
+import { CampaignsPage } from "./features/campaigns/CampaignsPage";
+import { CampaignDetailPage } from "./features/campaigns/detail/CampaignDetailPage";
+import { CampaignWizardPage } from "./features/campaigns/wizard/CampaignWizardPage";
 import { ContactDetailPage } from "./features/contact/ContactDetailPage";
 import { ContactsPage } from "./features/contacts/ContactsPage";
 import { HomePage } from "./features/home/HomePage";
@@ -28,6 +31,10 @@ export function AppRoutes() {
         <Route path="segments" element={<SegmentsPage />} />
         <Route path="segments/new" element={<SegmentEditorPage />} />
         <Route path="segments/:id" element={<SegmentEditorPage />} />
+        <Route path="campaigns" element={<CampaignsPage />} />
+        <Route path="campaigns/new" element={<CampaignWizardPage />} />
+        <Route path="campaigns/:id" element={<CampaignDetailPage />} />
+        <Route path="campaigns/:id/edit" element={<CampaignWizardPage />} />
         <Route path="import" element={<ImportPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />

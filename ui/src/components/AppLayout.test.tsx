@@ -9,7 +9,7 @@ describe("app shell", () => {
     renderApp("/");
     await screen.findByTestId("stat-contacts");
     const links = screen.getAllByRole("link").filter((a) => a.closest("nav"));
-    expect(links.map((a) => a.textContent?.replace(/\d+$/, ""))).toEqual(["Dashboard", "Contacts", "Segments", "Import CSV", "Settings"]);
+    expect(links.map((a) => a.textContent?.replace(/\d+$/, ""))).toEqual(["Dashboard", "Contacts", "Segments", "Campaigns", "Import CSV", "Settings"]);
     expect(screen.getByTestId("nav-contacts")).toHaveTextContent("1");
   });
 

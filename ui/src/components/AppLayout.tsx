@@ -1,6 +1,6 @@
 import { AppShell, Badge, Burger, Center, Divider, Group, Loader, NavLink, Stack, Text, Tooltip } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconDatabase, IconFileImport, IconFilter, IconLayoutDashboard, IconSettings, IconUsers } from "@tabler/icons-react";
+import { IconDatabase, IconFileImport, IconFilter, IconLayoutDashboard, IconMail, IconSettings, IconUsers } from "@tabler/icons-react";
 import { useEffect, type ReactNode } from "react";
 import { NavLink as RouterNavLink, Outlet, useLocation } from "react-router";
 import { formatCount } from "../lib/format";
@@ -53,6 +53,7 @@ export function AppLayout() {
       ) : undefined,
     },
     { to: "/segments", label: "Segments", icon: <IconFilter size={18} stroke={1.7} /> },
+    { to: "/campaigns", label: "Campaigns", icon: <IconMail size={18} stroke={1.7} /> },
   ];
   const secondary: NavItem[] = [
     { to: "/import", label: "Import CSV", icon: <IconFileImport size={18} stroke={1.7} /> },

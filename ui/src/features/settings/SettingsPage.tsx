@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { Page } from "../../components/Page";
 import { PageHeader } from "../../components/PageHeader";
 import { useWorkspaceStore } from "../../stores/workspace";
+import { EmailSettingsSection } from "./EmailSettingsSection";
 import { RelaySection } from "./relay/RelaySection";
 import { WorkspaceSettingsForm } from "./WorkspaceSettingsForm";
 
@@ -25,6 +26,7 @@ export function SettingsPage() {
       <PageHeader title="Settings" />
       <Stack gap="lg" maw={820}>
         <WorkspaceSettingsForm info={info} />
+        <EmailSettingsSection />
         <RelaySection />
         <Card>
           <Group justify="space-between" wrap="wrap" gap="md">

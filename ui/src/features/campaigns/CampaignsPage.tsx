@@ -1,0 +1,262 @@
+import { ActionIcon, Button, Card, CloseButton, EmptyState, Group, Menu, MultiSelect, Skeleton, Table, Text, TextInput, VisuallyHidden } from "@mantine/core";
+import { useDebouncedValue } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
+import { IconCopy, IconDots, IconMail, IconPlus, IconSearch, IconTrash } from "@tabler/icons-react";
+import { useEffect, useState } from "react";
+import { Link, useNavigate } from "react-router";
+import type { CampaignStatus, CampaignSummary } from "../../api/campaigns";
+import { errorMessage } from "../../api/errors";
+import { ErrorState } from "../../components/ErrorState";
+import { Page } from "../../components/Page";
+import { PageHeader } from "../../components/PageHeader";
+import { formatCount } from "../../lib/format";
+import { useCampaignsStore } from "../../stores/campaigns";
+import { CampaignStatusBadge } from "./CampaignStatusBadge";
+import { DeleteCampaignModal } from "./DeleteCampaignModal";
+import { CAMPAIGN_STATUSES, campaignStatusLabel } from "./status";
+import { formatInstant } from "./time";
+
+/** How long typing pauses before the search runs. */
+export const SEARCH_DEBOUNCE_MS = 250;
+
+function NewCampaignButton({ testId, label = "New campaign" }: { testId: string; label?: string }) {
+  return (
+    <Button component={Link} to="/campaigns/new" leftSection={<IconPlus size={16} />} data-testid={testId}>
+      {label}
+    </Button>
+  );
+}
+
+function Empty() {
+  return (
+    <Card padding="xl">
+      <EmptyState
+        icon={<IconMail size={28} stroke={1.5} />}
+        variant="light"
+        title="Create your first campaign"
+        description="A campaign is one email sent to one segment of your contacts. Write it, preview it as a real contact would see it, send yourself a test, then send it now or schedule it."
+        data-testid="campaigns-empty"
+      >
+        <EmptyState.Actions>
+          <NewCampaignButton testId="campaigns-empty-new" label="Create a campaign" />
+        </EmptyState.Actions>
+      </EmptyState>
+    </Card>
+  );
+}
+
+function pct(part: number, whole: number): string {
+  return whole > 0 ? ` (${Math.round((part / whole) * 100)}%)` : "";
+}
+
+function WhenCell({ c }: { c: CampaignSummary }) {
+  if (c.status === "scheduled") return <Text size="sm">Scheduled {formatInstant(c.scheduledAt)}</Text>;
+  if (c.finishedAt) return <Text size="sm">{formatInstant(c.finishedAt)}</Text>;
+  if (c.startedAt) return <Text size="sm">Started {formatInstant(c.startedAt)}</Text>;
+  return (
+    <Text size="sm" c="dimmed">
+      Edited {formatInstant(c.updatedAt)}
+    </Text>
+  );
+}
+
+function SkeletonRows() {
+  return (
+    <>
+      {[0, 1, 2].map((i) => (
+        <Table.Tr key={i} data-testid="campaign-row-skeleton">
+          {[50, 30, 40, 30, 40, 50, 0].map((w, j) => (
+            <Table.Td key={j}>{w > 0 && <Skeleton h={10} w={`${w + 30}%`} />}</Table.Td>
+          ))}
+        </Table.Tr>
+      ))}
+    </>
+  );
+}
+
+export function CampaignsPage() {
+  const navigate = useNavigate();
+  const items = useCampaignsStore((s) => s.items);
+  const status = useCampaignsStore((s) => s.status);
+  const error = useCampaignsStore((s) => s.error);
+  const any = useCampaignsStore((s) => s.any);
+  const setQuery = useCampaignsStore((s) => s.setQuery);
+  const load = useCampaignsStore((s) => s.load);
+  const duplicate = useCampaignsStore((s) => s.duplicate);
+  const remove = useCampaignsStore((s) => s.remove);
+  const [search, setSearch] = useState(() => useCampaignsStore.getState().search);
+  const [statuses, setStatuses] = useState<CampaignStatus[]>(() => useCampaignsStore.getState().statuses);
+  const [debounced] = useDebouncedValue(search, SEARCH_DEBOUNCE_MS);
+  const [deleting, setDeleting] = useState<CampaignSummary | null>(null);
+
+  useEffect(() => {
+    void setQuery(debounced, statuses);
+  }, [debounced, statuses, setQuery]);
+
+  async function copy(c: CampaignSummary) {
+    try {
+      const made = await duplicate(c.id);
+      notifications.show({ color: "teal", title: "Campaign duplicated", message: `${made.name} is a new draft.` });
+    } catch (e) {
+      notifications.show({ color: "red", title: "The campaign could not be duplicated", message: errorMessage(e) });
+    }
+  }
+
+  const filtered = debounced.trim() !== "" || statuses.length > 0;
+  const firstLoad = items.length === 0 && (status === "idle" || (status === "loading" && !any));
+  let body;
+  if (status === "error" && items.length === 0) {
+    body = <ErrorState title="Campaigns could not be loaded" message={error ?? ""} onRetry={() => void load()} testId="campaigns-error" />;
+  } else if (status === "ready" && items.length === 0 && !filtered && !any) {
+    body = <Empty />;
+  } else {
+    body = (
+      <Card padding={0}>
+        <Group gap="sm" p="md" wrap="wrap" style={{ borderBottom: "1px solid var(--herald-border)" }}>
+          <TextInput
+            placeholder="Search name, subject or content"
+            leftSection={<IconSearch size={16} />}
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+            rightSection={search ? <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearch("")} /> : null}
+            aria-label="Search campaigns"
+            w={320}
+            data-testid="campaigns-search"
+          />
+          <MultiSelect
+            placeholder={statuses.length ? undefined : "Any status"}
+            data={CAMPAIGN_STATUSES.map((s) => ({ value: s, label: campaignStatusLabel(s) }))}
+            value={statuses}
+            onChange={(v) => setStatuses(v as CampaignStatus[])}
+            clearable
+            aria-label="Filter by status"
+            miw={200}
+            maw={420}
+            data-testid="campaigns-status-filter"
+          />
+        </Group>
+        <Table.ScrollContainer minWidth={880} type="native">
+          <Table verticalSpacing="sm" horizontalSpacing="lg" highlightOnHover data-testid="campaigns-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th w={110}>Status</Table.Th>
+                <Table.Th w={150}>Segment</Table.Th>
+                <Table.Th ta="right" w={90}>
+                  Sent
+                </Table.Th>
+                <Table.Th ta="right" w={110}>
+                  Opens
+                </Table.Th>
+                <Table.Th ta="right" w={110}>
+                  Clicks
+                </Table.Th>
+                <Table.Th w={200}>When</Table.Th>
+                <Table.Th w={56}>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {firstLoad ? (
+                <SkeletonRows />
+              ) : (
+                items.map((c) => (
+                  <Table.Tr
+                    key={c.id}
+                    data-testid="campaign-row"
+                    style={{ cursor: "pointer" }}
+                    onClick={() => navigate(`/campaigns/${c.id}`)}
+                  >
+                    <Table.Td>
+                      <Text
+                        component={Link}
+                        to={`/campaigns/${c.id}`}
+                        size="sm"
+                        fw={600}
+                        onClick={(e) => e.stopPropagation()}
+                        data-testid="campaign-name-link"
+                        style={{ color: "inherit", textDecoration: "none" }}
+                      >
+                        {c.name}
+                      </Text>
+                      <Text size="xs" c="dimmed" lineClamp={1}>
+                        {c.channel === "email" ? "Email" : "SMS"} · {c.subject || "No subject yet"}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <CampaignStatusBadge status={c.status} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" c={c.segmentName ? undefined : "dimmed"} lineClamp={1}>
+                        {c.segmentName ?? "No segment"}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td ta="right" className="tabular">
+                      <Text size="sm">{c.counts.sent > 0 ? formatCount(c.counts.sent) : "—"}</Text>
+                    </Table.Td>
+                    <Table.Td ta="right" className="tabular">
+                      <Text size="sm">{c.counts.sent > 0 ? `${formatCount(c.counts.opened)}${pct(c.counts.opened, c.counts.sent)}` : "—"}</Text>
+                    </Table.Td>
+                    <Table.Td ta="right" className="tabular">
+                      <Text size="sm">{c.counts.sent > 0 ? `${formatCount(c.counts.clicked)}${pct(c.counts.clicked, c.counts.sent)}` : "—"}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <WhenCell c={c} />
+                    </Table.Td>
+                    <Table.Td onClick={(e) => e.stopPropagation()}>
+                      <Menu position="bottom-end" withinPortal>
+                        <Menu.Target>
+                          <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${c.name}`} data-testid="campaign-menu">
+                            <IconDots size={16} />
+                          </ActionIcon>
+                        </Menu.Target>
+                        <Menu.Dropdown>
+                          <Menu.Item leftSection={<IconCopy size={14} />} onClick={() => void copy(c)} data-testid="campaign-duplicate">
+                            Duplicate
+                          </Menu.Item>
+                          <Menu.Item
+                            color="red"
+                            leftSection={<IconTrash size={14} />}
+                            disabled={c.status === "sending"}
+                            onClick={() => setDeleting(c)}
+                            data-testid="campaign-delete"
+                          >
+                            Delete…
+                          </Menu.Item>
+                        </Menu.Dropdown>
+                      </Menu>
+                    </Table.Td>
+                  </Table.Tr>
+                ))
+              )}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+        {!firstLoad && items.length === 0 && (
+          <Text size="sm" c="dimmed" ta="center" py="xl" data-testid="campaigns-no-match">
+            No campaign matches{debounced.trim() ? ` “${debounced.trim()}”` : ""}
+            {statuses.length ? ` with status ${statuses.map(campaignStatusLabel).join(" or ")}` : ""}. Try another search or clear the filter.
+          </Text>
+        )}
+        {status === "error" && items.length > 0 && (
+          <Text size="sm" c="red" px="lg" py="sm">
+            {error}
+          </Text>
+        )}
+      </Card>
+    );
+  }
+
+  return (
+    <Page>
+      <PageHeader
+        title="Campaigns"
+        description="Emails to your segments: drafts, scheduled sends and how the sent ones did."
+        actions={status === "ready" && !any ? undefined : <NewCampaignButton testId="campaigns-new" />}
+      />
+      {body}
+      <DeleteCampaignModal campaign={deleting} onClose={() => setDeleting(null)} remove={remove} />
+    </Page>
+  );
+}
