@@ -24,6 +24,7 @@ mod content;
 mod error;
 mod headers;
 mod links;
+mod markup;
 mod mime;
 mod personalize;
 mod prepare;

@@ -6,7 +6,7 @@ use super::personalize::{Part, TemplateIssue};
 use super::HeaderTextError;
 
 /// What went wrong composing, by what the caller can do about it: fix the
-/// campaign (`Template`, `Content`, `Link`, `Attachment`, `Dkim`) or skip
+/// campaign (`Template`, `Content`, `Address`, `Link`, `Attachment`, `Dkim`, `Html`) or skip
 /// and report one recipient (`Recipient`, `Render`, `Header` after
 /// personalisation). No message includes a secret; a recipient's values
 /// appear only where they are the problem.
@@ -19,6 +19,12 @@ pub enum ComposeError {
     /// sender's name).
     #[error(transparent)]
     Content(HeaderTextError),
+    /// A sender or reply-to address cannot be written in a header.
+    #[error("{field}: {problem}")]
+    Address {
+        field: &'static str,
+        problem: String,
+    },
     /// A link of the campaign cannot be tracked.
     #[error("link \"{url}\": {problem}")]
     Link { url: String, problem: String },

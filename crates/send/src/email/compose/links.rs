@@ -146,17 +146,26 @@ pub(super) fn splice(rendered: &str, s: &Splice<'_>) -> Result<String, String> {
 }
 
 fn link<'w>(written: &'w str, s: &Splice<'_>) -> Result<Cow<'w, str>, String> {
-    let Some(tracking) = s.tracking else {
-        return Ok(Cow::Borrowed(written));
-    };
     let url = if s.html {
         unescape_html(written)
     } else {
         Cow::Borrowed(written)
     };
     let url = url.trim();
+    let untracked = || {
+        // The template engine escapes `/` too; written back with only the
+        // escapes an attribute needs, the href reads as the author wrote it.
+        if s.html {
+            Cow::Owned(escape_html(url).into_owned())
+        } else {
+            Cow::Borrowed(written)
+        }
+    };
+    let Some(tracking) = s.tracking else {
+        return Ok(untracked());
+    };
     if !is_trackable(url) || s.unsubscribe_url == Some(url) {
-        return Ok(Cow::Borrowed(written));
+        return Ok(untracked());
     }
     let destination =
         click_destination(url).map_err(|problem| format!("link \"{url}\": {problem}"))?;

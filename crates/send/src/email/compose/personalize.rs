@@ -357,10 +357,15 @@ pub(super) fn render_error(
     source: &str,
     err: &minijinja::Error,
 ) -> ComposeError {
-    let expression = err
-        .range()
-        .and_then(|r| source.get(r))
-        .map(|s| s.trim().to_owned());
+    // The range of a failed attribute lookup starts at its `.`; widen it to
+    // the whole dotted name the user wrote.
+    let expression = err.range().and_then(|r| {
+        let head = source.get(..r.start)?;
+        let start = head
+            .trim_end_matches(|c: char| c.is_alphanumeric() || c == '_' || c == '.')
+            .len();
+        source.get(start..r.end).map(|s| s.trim().to_owned())
+    });
     let line = err
         .line()
         .map(|l| format!("line {l}: "))

@@ -2,21 +2,15 @@
 //! preheader and the open pixel, derive the text part, compile templates)
 //! and rendering one recipient's message from it.
 
-use std::cell::RefCell;
-
 use lettre::message::dkim::DkimConfig;
 use lettre::message::Mailbox;
-use lol_html::html_content::ContentType;
-use lol_html::{element, rewrite_str, RewriteStrSettings};
 use minijinja::{Environment, Value};
 use uuid::Uuid;
 
 use super::content::{CampaignContent, ComposeContext, RecipientData, RenderedEmail};
 use super::headers::HeaderText;
-use super::links::{
-    self, click_destination, escape_html, is_trackable, Splice, Tracking, LINK_END, LINK_START,
-    OPEN_PIXEL, PREHEADER,
-};
+use super::links::{self, escape_html, Splice, Tracking};
+use super::markup::{mark, Protected};
 use super::mime::{self, EncodedAttachment};
 use super::personalize::{self, render_error, Part};
 use super::text::html_to_text;
@@ -26,9 +20,6 @@ use super::ComposeError;
 #[derive(Debug)]
 pub struct PreparedCampaign {
     env: Environment<'static>,
-    /// The prepared HTML and text templates, for quoting in errors.
-    html_source: String,
-    text_source: String,
     has_preheader: bool,
     campaign_id: Uuid,
     campaign_name: String,
@@ -75,14 +66,22 @@ pub fn prepare(
         .map(|n| HeaderText::parse("reply-to name", n))
         .transpose()
         .map_err(ComposeError::Content)?;
-    let from = mime::mailbox(Some(from_name.as_str()), &content.from_address)
-        .map_err(|problem| ComposeError::Html(format!("sender address: {problem}")))?;
+    let from =
+        mime::mailbox(Some(from_name.as_str()), &content.from_address).map_err(|problem| {
+            ComposeError::Address {
+                field: "sender address",
+                problem,
+            }
+        })?;
     let reply_to = content
         .reply_to
         .as_ref()
         .map(|a| mime::mailbox(reply_to_name.as_ref().map(HeaderText::as_str), a))
         .transpose()
-        .map_err(|problem| ComposeError::Html(format!("reply-to address: {problem}")))?;
+        .map_err(|problem| ComposeError::Address {
+            field: "reply-to address",
+            problem,
+        })?;
     let attachments = ctx
         .attachments
         .iter()
@@ -133,13 +132,11 @@ pub fn prepare(
         Part::Preheader,
         content.preheader.clone().unwrap_or_default(),
     )?;
-    compile(&mut env, Part::Html, html_source.clone())?;
-    compile(&mut env, Part::Text, text_source.clone())?;
+    compile(&mut env, Part::Html, html_source)?;
+    compile(&mut env, Part::Text, text_source)?;
 
     Ok(PreparedCampaign {
         env,
-        html_source,
-        text_source,
         has_preheader: content.preheader.is_some(),
         campaign_id: ctx.campaign_id,
         campaign_name: ctx.campaign_name,
@@ -168,181 +165,6 @@ fn syntax_issue(part: Part, source: &str, err: &minijinja::Error) -> personalize
             message: format!("syntax error: {err}"),
         },
     }
-}
-
-/// The HTML with every template tag (`{{ }}`, `{% %}`, `{# #}`) replaced by
-/// a placeholder word, so that the CSS inliner's HTML parser and serialiser
-/// (which escape `<`, `>` and `&` in text) leave the tags intact.
-struct Protected {
-    html: String,
-    tags: Vec<String>,
-}
-
-const PLACEHOLDER: &str = "xhrldtpl";
-
-impl Protected {
-    fn new(source: &str) -> Result<Protected, ComposeError> {
-        if source.contains(PLACEHOLDER) {
-            return Err(ComposeError::Html(format!(
-                "the HTML contains the reserved word \"{PLACEHOLDER}\""
-            )));
-        }
-        let mut html = String::with_capacity(source.len());
-        let mut tags = Vec::new();
-        let mut rest = source;
-        while let Some(start) = find_tag_start(rest) {
-            let close = match &rest[start + 1..start + 2] {
-                "{" => "}}",
-                "%" => "%}",
-                _ => "#}",
-            };
-            let Some(len) = rest[start + 2..].find(close) else {
-                break;
-            };
-            let end = start + 2 + len + 2;
-            html.push_str(&rest[..start]);
-            html.push_str(&format!("{PLACEHOLDER}{}x", tags.len()));
-            tags.push(rest[start..end].to_owned());
-            rest = &rest[end..];
-        }
-        html.push_str(rest);
-        Ok(Protected { html, tags })
-    }
-
-    /// Puts the template tags back. A tag the parser took for an attribute
-    /// name (`<td {% if x %}...`) comes back without the `=""` the
-    /// serialiser gave it.
-    fn restore(&self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len() + 64);
-        let mut rest = text;
-        while let Some(i) = rest.find(PLACEHOLDER) {
-            out.push_str(&rest[..i]);
-            let after = &rest[i + PLACEHOLDER.len()..];
-            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-            let index: Option<usize> = after[..digits].parse().ok();
-            match (
-                index.and_then(|n| self.tags.get(n)),
-                after[digits..].strip_prefix('x'),
-            ) {
-                (Some(tag), Some(tail)) => {
-                    out.push_str(tag);
-                    rest = tail.strip_prefix("=\"\"").unwrap_or(tail);
-                }
-                _ => {
-                    out.push_str(PLACEHOLDER);
-                    rest = after;
-                }
-            }
-        }
-        out.push_str(rest);
-        out
-    }
-
-    fn has_tag(text: &str) -> bool {
-        text.contains(PLACEHOLDER)
-    }
-
-    /// Whether `href` is exactly `{{ unsubscribe_url }}`.
-    fn is_unsubscribe(&self, href: &str) -> bool {
-        let restored = self.restore(href.trim());
-        restored
-            .strip_prefix("{{")
-            .and_then(|s| s.strip_suffix("}}"))
-            .is_some_and(|inner| inner.trim() == "unsubscribe_url")
-    }
-}
-
-fn find_tag_start(s: &str) -> Option<usize> {
-    s.match_indices('{')
-        .map(|(i, _)| i)
-        .find(|&i| matches!(s.as_bytes().get(i + 1), Some(b'{' | b'%' | b'#')))
-}
-
-struct Marked {
-    html: String,
-    tracked_urls: Vec<String>,
-    personalised_links: Vec<String>,
-}
-
-/// Rewrites the inlined HTML: tracked hrefs wrapped in link markers, the
-/// preheader marker at the start of the body, the open pixel at its end.
-fn mark(
-    inlined: &str,
-    protected: &Protected,
-    track: bool,
-    preheader: bool,
-) -> Result<Marked, ComposeError> {
-    let tracked = RefCell::new(Vec::<String>::new());
-    let personalised = RefCell::new(Vec::<String>::new());
-    let failure = RefCell::new(None::<ComposeError>);
-    let preheader_html = format!(
-        "<div style=\"display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;\
-         opacity:0;overflow:hidden;mso-hide:all\">{PREHEADER}</div>"
-    );
-    let pixel_html = format!(
-        "<img src=\"{OPEN_PIXEL}\" width=\"1\" height=\"1\" alt=\"\" \
-         style=\"display:block;border:0;width:1px;height:1px\">"
-    );
-    let mut handlers = vec![element!("body", |el| {
-        if preheader {
-            el.prepend(&preheader_html, ContentType::Html);
-        }
-        if track {
-            el.append(&pixel_html, ContentType::Html);
-        }
-        Ok(())
-    })];
-    if track {
-        handlers.push(element!("a[href], area[href]", |el| {
-            let Some(href) = el.get_attribute("href") else {
-                return Ok(());
-            };
-            let decoded = links::unescape_html(&href).trim().to_owned();
-            if Protected::has_tag(&decoded) {
-                if protected.is_unsubscribe(&decoded) {
-                    return Ok(());
-                }
-                let source = protected.restore(&decoded);
-                if !personalised.borrow().contains(&source) {
-                    personalised.borrow_mut().push(source);
-                }
-            } else if is_trackable(&decoded) {
-                match click_destination(&decoded) {
-                    Ok(url) => {
-                        if !tracked.borrow().contains(&url) {
-                            tracked.borrow_mut().push(url);
-                        }
-                    }
-                    Err(problem) => {
-                        failure.borrow_mut().get_or_insert(ComposeError::Link {
-                            url: decoded.clone(),
-                            problem,
-                        });
-                        return Ok(());
-                    }
-                }
-            } else {
-                return Ok(());
-            }
-            el.set_attribute("href", &format!("{LINK_START}{href}{LINK_END}"))?;
-            Ok(())
-        }));
-    }
-    let settings = handlers
-        .into_iter()
-        .fold(RewriteStrSettings::new(), |settings, handler| {
-            settings.append_element_content_handler(handler)
-        });
-    let html = rewrite_str(inlined, settings)
-        .map_err(|e| ComposeError::Html(format!("rewriting links: {e}")))?;
-    if let Some(err) = failure.into_inner() {
-        return Err(err);
-    }
-    Ok(Marked {
-        html,
-        tracked_urls: tracked.into_inner(),
-        personalised_links: personalised.into_inner(),
-    })
 }
 
 impl PreparedCampaign {
@@ -378,7 +200,7 @@ impl PreparedCampaign {
         let template_unsubscribe = unsubscribe_url.as_deref().or(mailto.as_deref());
         let ctx = personalize::recipient_context(r, &self.campaign_name, template_unsubscribe)?;
 
-        let subject = self.render_part(Part::Subject, &content_source(""), r, &ctx)?;
+        let subject = self.render_part(Part::Subject, r, &ctx)?;
         let subject =
             HeaderText::parse("subject", &subject).map_err(|source| ComposeError::Header {
                 contact_id: r.contact_id,
@@ -390,7 +212,7 @@ impl PreparedCampaign {
             subject.into_string()
         };
         let html = self.html(r, &ctx, self.tracking.as_ref(), template_unsubscribe)?;
-        let text = self.render_part(Part::Text, &self.text_source, r, &ctx)?;
+        let text = self.render_part(Part::Text, r, &ctx)?;
         let text = links::splice(
             &text,
             &Splice {
@@ -461,11 +283,11 @@ impl PreparedCampaign {
         unsubscribe_url: Option<&str>,
     ) -> Result<String, ComposeError> {
         let preheader = if self.has_preheader {
-            self.render_part(Part::Preheader, &content_source(""), r, ctx)?
+            self.render_part(Part::Preheader, r, ctx)?
         } else {
             String::new()
         };
-        let html = self.render_part(Part::Html, &self.html_source, r, ctx)?;
+        let html = self.render_part(Part::Html, r, ctx)?;
         links::splice(
             &html,
             &Splice {
@@ -479,25 +301,20 @@ impl PreparedCampaign {
         .map_err(|problem| self.link_error(r, Part::Html, problem))
     }
 
+    /// Renders one compiled part; errors quote the compiled source.
     fn render_part(
         &self,
         part: Part,
-        source: &str,
         r: &RecipientData,
         ctx: &Value,
     ) -> Result<String, ComposeError> {
         let template = self
             .env
             .get_template(part.name())
-            .map_err(|e| render_error(r.contact_id, part, source, &e))?;
-        let rendered = template.render(ctx).map_err(|e| {
-            let source = if source.is_empty() {
-                template.source()
-            } else {
-                source
-            };
-            render_error(r.contact_id, part, source, &e)
-        })?;
+            .map_err(|e| render_error(r.contact_id, part, "", &e))?;
+        let rendered = template
+            .render(ctx)
+            .map_err(|e| render_error(r.contact_id, part, template.source(), &e))?;
         if links::has_marker(&rendered) && matches!(part, Part::Subject | Part::Preheader) {
             return Err(ComposeError::Render {
                 contact_id: r.contact_id,
@@ -515,10 +332,4 @@ impl PreparedCampaign {
             message: problem,
         }
     }
-}
-
-/// The source to quote for parts compiled from the content as is (the
-/// environment holds it).
-fn content_source(s: &str) -> String {
-    s.to_owned()
 }
