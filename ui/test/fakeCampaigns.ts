@@ -29,6 +29,13 @@ const VARIABLES = ["contact.first_name", "contact.last_name", "contact.email", "
 const BUILTIN: TemplateDetail[] = [
   { id: "tpl-plain", name: "Plain letter", thumbnail: null, builtin: true, html: "<p>Hi {{ contact.first_name }},</p><p>Write your message here.</p><p>Best wishes</p>" },
   { id: "tpl-news", name: "Newsletter", thumbnail: null, builtin: true, html: "<h1>This month at Acme</h1><p>Hi {{ contact.first_name }}, here is what is new.</p><h2>Headline story</h2><p>Tell the story.</p>" },
+  {
+    id: "tpl-announce",
+    name: "Announcement",
+    thumbnail: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 160"><rect width="120" height="160" fill="#f4f5f7"/><rect x="10" y="8" width="100" height="144" rx="4" fill="#fff"/><rect x="18" y="20" width="84" height="40" fill="#4f5bd5"/><rect x="18" y="70" width="70" height="6" fill="#111827"/><rect x="18" y="82" width="84" height="3" fill="#cbd5e1"/><rect x="18" y="88" width="76" height="3" fill="#cbd5e1"/><rect x="36" y="104" width="48" height="12" rx="3" fill="#4f5bd5"/></svg>',
+    builtin: true,
+    html: '<table role="presentation" width="600" style="margin:0 auto"><tr><td style="background:#4f5bd5;color:#fff;padding:32px"><h1>Big news</h1></td></tr><tr><td style="padding:24px">Hi {{ contact.first_name }}, we have something to tell you.</td></tr></table>',
+  },
   { id: "tpl-offer", name: "Offer", thumbnail: null, builtin: true, html: "<h1>20% off this week</h1><p>{{ contact.first_name }}, this one is for you.</p><p><a href=\"https://example.com/shop\">Shop now</a></p>" },
 ];
 

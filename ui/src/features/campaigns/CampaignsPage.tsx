@@ -140,15 +140,15 @@ export function CampaignsPage() {
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Name</Table.Th>
-                <Table.Th w={110}>Status</Table.Th>
+                <Table.Th w={128}>Status</Table.Th>
                 <Table.Th w={150}>Segment</Table.Th>
-                <Table.Th ta="right" w={90}>
+                <Table.Th ta="right" w={80}>
                   Sent
                 </Table.Th>
-                <Table.Th ta="right" w={110}>
+                <Table.Th ta="right" w={100}>
                   Opens
                 </Table.Th>
-                <Table.Th ta="right" w={110}>
+                <Table.Th ta="right" w={100}>
                   Clicks
                 </Table.Th>
                 <Table.Th w={200}>When</Table.Th>

@@ -186,7 +186,7 @@ export function EmailSettingsForm({ view, presets, onSaved }: { view: EmailSetti
           </Box>
           <NumberInput label="Port" withAsterisk min={1} max={65535} allowDecimal={false} value={values.port} onChange={(v) => change("port", v)} {...common("port")} />
         </SimpleGrid>
-        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg">
+        <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="lg">
           <Select
             label="Security"
             data={SECURITY}
@@ -196,7 +196,6 @@ export function EmailSettingsForm({ view, presets, onSaved }: { view: EmailSetti
             description={values.security === "none" ? "Only for a mail server on this computer (localhost)." : undefined}
             {...common("security")}
           />
-          <div />
           <TextInput label="Username" placeholder={usernameHint} value={values.username} onChange={(e) => change("username", e.currentTarget.value)} autoComplete="off" {...common("username")} />
           <PasswordInput
             label="Password"
@@ -205,8 +204,11 @@ export function EmailSettingsForm({ view, presets, onSaved }: { view: EmailSetti
             value={values.password}
             onChange={(e) => change("password", e.currentTarget.value)}
             autoComplete="new-password"
+            inputWrapperOrder={["label", "input", "description", "error"]}
             {...common("password")}
           />
+        </SimpleGrid>
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg">
           <TextInput label="From name" withAsterisk placeholder="Acme Marketing" value={values.fromName} onChange={(e) => change("fromName", e.currentTarget.value)} {...common("fromName")} />
           <TextInput label="From address" withAsterisk type="email" placeholder="news@example.com" value={values.fromAddress} onChange={(e) => change("fromAddress", e.currentTarget.value)} {...common("fromAddress")} />
           <TextInput label="Reply-to" type="email" placeholder="Replies go to the from address" value={values.replyTo} onChange={(e) => change("replyTo", e.currentTarget.value)} {...common("replyTo")} />

@@ -115,4 +115,18 @@ describe("campaign detail", () => {
     expect(await screen.findByText("Cancel “Spring sale”?")).toBeInTheDocument();
     expect(fake.callsOf("campaign_cancel")).toHaveLength(0);
   });
+
+  it("schedules a draft through the wizard's last step, or the first step still missing something", async () => {
+    const { campaigns } = setup();
+    const ready = campaigns.add({ name: "Ready", segmentId: "s-1", html: "<p>Hi</p>" });
+    const empty = campaigns.add({ name: "Unwritten", segmentId: "s-1", html: "" });
+    const first = renderApp(`/campaigns/${ready.id}`);
+    await first.user.click(await screen.findByTestId("campaign-schedule"));
+    expect(await screen.findByTestId("send-mode-later")).toBeInTheDocument();
+    first.unmount();
+    const second = renderApp(`/campaigns/${empty.id}`);
+    await second.user.click(await screen.findByTestId("campaign-schedule"));
+    expect(await screen.findByTestId("template-picker")).toBeInTheDocument();
+    expect(screen.queryByTestId("send-mode-later")).not.toBeInTheDocument();
+  });
 });

@@ -113,8 +113,8 @@ export function RecipientsTable({ campaignId, name, refreshKey }: { campaignId: 
             <Table.Tr>
               <Table.Th>Recipient</Table.Th>
               <Table.Th w={110}>Status</Table.Th>
-              <Table.Th w={180}>Sent</Table.Th>
-              <Table.Th w={150}>Opened / clicked</Table.Th>
+              <Table.Th w={200}>Sent</Table.Th>
+              <Table.Th w={170}>Opened / clicked</Table.Th>
               <Table.Th>Details</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -135,7 +135,7 @@ export function RecipientsTable({ campaignId, name, refreshKey }: { campaignId: 
                   <CampaignStatusBadge status={r.status} />
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm" c={r.sentAt ? undefined : "dimmed"}>
+                  <Text size="sm" c={r.sentAt ? undefined : "dimmed"} style={{ whiteSpace: "nowrap" }}>
                     {formatInstant(r.sentAt)}
                   </Text>
                 </Table.Td>

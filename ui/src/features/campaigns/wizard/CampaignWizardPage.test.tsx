@@ -156,6 +156,19 @@ describe("campaign wizard", () => {
     expect(screen.getByTestId("review-tracking")).toHaveTextContent("Tracking on");
   });
 
+  it("opens a laid-out template in the HTML editor, where its tables survive", async () => {
+    const { customers, campaigns } = setup();
+    const c = campaigns.add({ name: "Spring sale", segmentId: customers.id, html: "" });
+    const { user } = renderApp(`/campaigns/${c.id}/edit`);
+    for (let i = 0; i < 2; i++) await user.click(await screen.findByTestId("wizard-next"));
+    const cards = await screen.findAllByTestId("template-card");
+    const announce = cards.find((el) => el.textContent?.includes("Announcement"))!;
+    expect(announce.querySelector("img")).toHaveAttribute("src", expect.stringMatching(/^data:image\/svg\+xml/));
+    await user.click(announce);
+    await waitFor(() => expect((screen.getByTestId("campaign-html") as HTMLTextAreaElement).value).toContain('<table role="presentation"'));
+    expect(screen.queryByTestId("campaign-editor")).not.toBeInTheDocument();
+  });
+
   it("sends a test to the typed addresses", async () => {
     const { fake, customers, campaigns } = setup();
     const c = campaigns.add({ name: "Spring sale", segmentId: customers.id, html: "<p>Hi</p>" });

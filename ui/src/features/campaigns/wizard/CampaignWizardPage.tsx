@@ -2,7 +2,7 @@ import { Alert, Anchor, Button, Card, Group, Loader, Stack, Stepper, Text } from
 import { notifications } from "@mantine/notifications";
 import { IconAlertTriangle, IconArrowLeft, IconArrowRight } from "@tabler/icons-react";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { Link, useLocation, useNavigate, useParams } from "react-router";
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from "react-router";
 import {
   campaignAudience,
   campaignsCreate,
@@ -51,12 +51,17 @@ export function CampaignWizardPage() {
   const { id } = useParams();
   const navigate = useNavigate();
   const location = useLocation();
+  const [params] = useSearchParams();
   const zone = useWorkspaceStore((s) => s.info?.timeZone ?? "UTC");
   const sender = useSender();
   const [campaign, setCampaign] = useState<CampaignDetail | null>(null);
   const [draft, setDraft] = useState<CampaignInput | null>(id ? null : emptyDraft());
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [step, setStep] = useState<number>(() => (location.state as { step?: number } | null)?.step ?? 0);
+  // A step to open at: from "Schedule…" on the detail page (state) or a link (?step=).
+  const [step, setStep] = useState<number>(() => {
+    const asked = (location.state as { step?: number } | null)?.step ?? Number(params.get("step") ?? 0);
+    return id && Number.isInteger(asked) && asked >= 0 && asked < STEPS.length ? asked : 0;
+  });
   const [reached, setReached] = useState(step);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -67,24 +72,6 @@ export function CampaignWizardPage() {
   const [plan, setPlan] = useState<SendPlan | null>(null);
   const savedRef = useRef<string>("");
   const loadedId = useRef<string | null>(null);
-
-  const load = useCallback((campaignId: string) => {
-    campaignsGet(campaignId).then(
-      (c) => {
-        loadedId.current = c.id;
-        setCampaign(c);
-        setDraft(inputOf(c));
-        savedRef.current = JSON.stringify(normalized(inputOf(c)));
-        setLoadError(null);
-      },
-      (e: unknown) => setLoadError(errorMessage(e)),
-    );
-  }, []);
-
-  useEffect(() => {
-    // After "Next" created the campaign, the URL moves to its edit address; it is loaded already.
-    if (id && loadedId.current !== id) load(id);
-  }, [id, load]);
 
   const refreshAudience = useCallback((campaignId: string) => {
     setAudienceLoading(true);
@@ -98,6 +85,30 @@ export function CampaignWizardPage() {
       )
       .finally(() => setAudienceLoading(false));
   }, []);
+
+  const load = useCallback((campaignId: string) => {
+    campaignsGet(campaignId).then(
+      (c) => {
+        loadedId.current = c.id;
+        setCampaign(c);
+        setDraft(inputOf(c));
+        savedRef.current = JSON.stringify(normalized(inputOf(c)));
+        setLoadError(null);
+        // Opened at a later step (e.g. "Schedule…"): stop at the first earlier step that is incomplete.
+        setStep((cur) => {
+          for (let s = 0; s < cur; s++) if (Object.keys(checkStep(s, inputOf(c))).length > 0) return s;
+          return cur;
+        });
+        if (c.segmentId) refreshAudience(c.id);
+      },
+      (e: unknown) => setLoadError(errorMessage(e)),
+    );
+  }, [refreshAudience]);
+
+  useEffect(() => {
+    // After "Next" created the campaign, the URL moves to its edit address; it is loaded already.
+    if (id && loadedId.current !== id) load(id);
+  }, [id, load]);
 
   const change = useCallback(<K extends DraftField>(field: K, value: CampaignInput[K]) => {
     setDraft((d) => (d ? { ...d, [field]: value } : d));

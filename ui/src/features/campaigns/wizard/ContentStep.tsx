@@ -7,7 +7,7 @@ import { campaignTemplatesGet, campaignTemplatesList, type AttachmentInfo, type 
 import { errorMessage } from "../../../api/errors";
 import { ConfirmDialog, type Confirmation } from "../ConfirmDialog";
 import { Attachments } from "./Attachments";
-import { hasContent, type DraftField, type FieldErrors } from "./draft";
+import { hasContent, needsHtmlEditor, type DraftField, type FieldErrors } from "./draft";
 import { RichEditor } from "./RichEditor";
 import { SaveTemplateModal } from "./SaveTemplateModal";
 import { TemplatePicker } from "./TemplatePicker";
@@ -66,6 +66,11 @@ export function ContentStep({ campaignId, draft, errors, change, attachments, on
       const detail = await campaignTemplatesGet(t.id);
       change("html", detail.html);
       change("templateId", detail.id);
+      // A laid-out template (tables, styles) would lose its layout in the rich editor.
+      if (needsHtmlEditor(detail.html) && draft.editor === "rich") {
+        change("editor", "html");
+        notifications.show({ color: "blue", title: "Opened in the HTML editor", message: `“${detail.name}” has a layout the rich editor cannot keep. Edit its text in the HTML.` });
+      }
       setEditorKey((k) => k + 1);
     } catch (e) {
       notifications.show({ color: "red", title: "The template could not be opened", message: errorMessage(e) });

@@ -2,11 +2,20 @@ import { Alert, Box, Group, Image, Skeleton, Text, UnstyledButton } from "@manti
 import { IconAlertTriangle, IconCheck, IconTemplate } from "@tabler/icons-react";
 import type { TemplateSummary } from "../../../api/campaigns";
 
-const THUMB_H = 88;
+const THUMB_H = 112;
+
+/** An image source for a thumbnail: the built-ins carry SVG markup, others a data URI. */
+export function thumbnailSrc(thumbnail: string | null): string | null {
+  if (!thumbnail) return null;
+  const t = thumbnail.trim();
+  if (t.startsWith("<svg")) return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(t)}`;
+  return /^data:image\//.test(t) ? t : null;
+}
 
 function Thumb({ t }: { t: TemplateSummary }) {
-  if (t.thumbnail && /^(data:image\/|https?:\/\/)/.test(t.thumbnail)) {
-    return <Image src={t.thumbnail} alt="" h={THUMB_H} fit="cover" radius="sm" />;
+  const src = thumbnailSrc(t.thumbnail);
+  if (src) {
+    return <Image src={src} alt="" h={THUMB_H} fit="cover" radius="sm" style={{ objectPosition: "top" }} />;
   }
   return (
     <Box h={THUMB_H} style={{ display: "grid", placeItems: "center", background: "var(--herald-muted-bg)", borderRadius: 6 }}>

@@ -85,6 +85,11 @@ export function hasContent(html: string): boolean {
   return /<img\s/i.test(html) || html.replace(/<[^>]*>/g, "").replace(/&nbsp;/g, " ").trim() !== "";
 }
 
+/** Whether HTML has layout the rich editor would drop (tables, style sheets). */
+export function needsHtmlEditor(html: string): boolean {
+  return /<(table|style)[\s>]/i.test(html);
+}
+
 /** What is missing or malformed on `step`, by field, before anything is sent to the backend. */
 export function checkStep(step: number, d: CampaignInput): FieldErrors {
   const e: FieldErrors = {};
