@@ -15,7 +15,10 @@
 //! # Ok(()) }
 //! ```
 
+pub mod campaign_attachments;
 pub mod campaign_runs;
+pub mod campaign_templates;
+pub mod campaigns;
 pub mod consent_events;
 pub mod contacts;
 mod db;

@@ -4,6 +4,8 @@
 
 mod helpers;
 
+mod campaign_templates;
+mod campaigns;
 mod consent;
 mod contact_page;
 mod contact_update;
