@@ -25,13 +25,15 @@ use anyhow::Context;
 use herald_core::{Channel, EmailAddress, SegmentId};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqliteExecutor};
 
+/// What the audience left out when resolved (written by the ledger).
+pub use crate::ledger::Exclusions;
 pub use counts::{counts, counts_of, CampaignCounts};
 pub use duplicate::duplicate;
 pub use fts::{html_text, match_expression};
 pub use ids::{AttachmentId, CampaignId, TemplateId};
 pub use model::{
-    Campaign, CampaignInput, CampaignStatus, Editor, Exclusions, UnknownStatus, MAX_NAME_CHARS,
-    MAX_RATE, MAX_SUBJECT_CHARS,
+    Campaign, CampaignInput, CampaignStatus, Editor, UnknownStatus, MAX_NAME_CHARS, MAX_RATE,
+    MAX_SUBJECT_CHARS,
 };
 
 use model::CleanInput;

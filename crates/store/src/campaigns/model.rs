@@ -9,9 +9,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use herald_core::{Channel, EmailAddress, SegmentId};
-use serde::{Deserialize, Serialize};
 
 use super::ids::{CampaignId, TemplateId};
+use crate::ledger::Exclusions;
 use crate::{Result, StoreError};
 
 /// The longest campaign name.
@@ -122,19 +122,6 @@ impl Editor {
             Editor::Rich
         }
     }
-}
-
-/// Who a campaign's audience left out when it was resolved, and why. Stored
-/// as JSON in `campaigns.exclusions` with these snake_case keys.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Exclusions {
-    pub unsubscribed: i64,
-    pub bounced: i64,
-    pub complained: i64,
-    pub no_consent: i64,
-    pub no_address: i64,
-    pub duplicate: i64,
 }
 
 /// A stored campaign: every column of `campaigns`.

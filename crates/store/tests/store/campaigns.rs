@@ -425,7 +425,7 @@ async fn a_duplicate_is_a_fresh_draft_with_the_content_and_attachments_but_no_le
         .unwrap();
     ledger_row(&store, original.id, "sent", true).await;
     set_status(&store, original.id, "sent").await;
-    sqlx::query("UPDATE campaigns SET last_error = 'x', finished_at = 3, exclusions = '{\"bounced\": 2}' WHERE id = ?")
+    sqlx::query("UPDATE campaigns SET last_error = 'x', finished_at = 3, exclusions = json_object('no_address', 0, 'unsubscribed', 0, 'bounced', 2, 'complained', 0, 'no_consent', 0, 'duplicate', 0) WHERE id = ?")
         .bind(original.id.as_uuid())
         .execute(store.pool())
         .await
