@@ -39,6 +39,18 @@ const COMMANDS: &[&str] = &[
     "relay_rotate_keys",
     "relay_test_connection",
     "relay_sync_now",
+    "campaigns_list",
+    "campaigns_get",
+    "campaigns_create",
+    "campaigns_update",
+    "campaigns_delete",
+    "campaigns_duplicate",
+    "campaign_templates_list",
+    "campaign_templates_get",
+    "campaign_templates_save",
+    "campaign_templates_delete",
+    "campaign_attachments_add",
+    "campaign_attachments_remove",
 ];
 
 fn main() {

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use ts_rs::{Config, TS};
 
+use crate::dto::campaigns::*;
 use crate::dto::contacts::*;
 use crate::dto::import::*;
 use crate::dto::relay::*;
@@ -77,6 +78,17 @@ fn export_into(dir: &Path) -> Result<(), ts_rs::ExportError> {
         SyncSummary,
         ConnectionTest,
         GeneratedKeys,
+        CampaignStatus,
+        CampaignEditor,
+        CampaignCounts,
+        Exclusions,
+        CampaignSummary,
+        CampaignInput,
+        CampaignDetail,
+        AttachmentInfo,
+        TemplateSummary,
+        TemplateDetail,
+        TemplateInput,
     );
     Ok(())
 }

@@ -90,6 +90,18 @@ fn invoke_handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 's
         commands::relay::relay_rotate_keys,
         commands::relay::relay_test_connection,
         commands::relay::relay_sync_now,
+        commands::campaigns::campaigns_list,
+        commands::campaigns::campaigns_get,
+        commands::campaigns::campaigns_create,
+        commands::campaigns::campaigns_update,
+        commands::campaigns::campaigns_delete,
+        commands::campaigns::campaigns_duplicate,
+        commands::campaigns::campaign_templates_list,
+        commands::campaigns::campaign_templates_get,
+        commands::campaigns::campaign_templates_save,
+        commands::campaigns::campaign_templates_delete,
+        commands::campaigns::campaign_attachments_add,
+        commands::campaigns::campaign_attachments_remove,
     ]
 }
 

@@ -1,9 +1,13 @@
-//! Files the UI uploads for import, in chunks, into the app's cache folder.
+//! Files the UI uploads in chunks into the app's cache folder: CSV files
+//! for import, and any file attached to a campaign.
 //!
 //! Invariants: only ids this process issued are accepted (a UUID it
 //! generated and remembers), so a request can never name a path of its
-//! choosing; every upload lives at `<dir>/<uuid>.csv`; no upload grows past
-//! [`MAX_UPLOAD_BYTES`]. Uploads do not outlive the process: ids are kept in
+//! choosing; every upload lives at `<dir>/<uuid>.<ext>`, where `ext` is the
+//! file name's extension when it is 1 to 10 ASCII letters or digits, else
+//! `bin` (so the name never adds a path component); no upload grows past
+//! [`MAX_UPLOAD_BYTES`]. Uploads are only ever read as bytes, never opened
+//! or run. Uploads do not outlive the process: ids are kept in
 //! memory, and the folder is emptied when the app starts.
 
 use std::collections::HashMap;
@@ -76,7 +80,7 @@ impl Uploads {
                 let id = Uuid::now_v7();
                 let upload = Upload {
                     id,
-                    path: self.dir.join(format!("{id}.csv")),
+                    path: self.dir.join(format!("{id}.{}", extension(file_name))),
                     file_name: display_name(file_name),
                     bytes: 0,
                 };
@@ -173,6 +177,18 @@ fn display_name(raw: &str) -> String {
     } else {
         name
     }
+}
+
+/// The lowercased extension of the file's name, or `bin` when it has none
+/// or an odd one.
+fn extension(file_name: &str) -> String {
+    display_name(file_name)
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .filter(|ext| {
+            (1..=10).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+        .unwrap_or_else(|| "bin".to_owned())
 }
 
 fn percent_decode(raw: &str) -> String {
@@ -272,6 +288,27 @@ mod tests {
         first.append(None, "x.csv", b"email\n").unwrap();
         let second = Uploads::new(dir.path().join("imports")).unwrap();
         assert_eq!(fs::read_dir(second.dir()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn any_file_can_be_uploaded_under_a_safe_extension() {
+        let (_dir, uploads) = uploads();
+        for (name, ext) in [
+            ("Menu.PDF", "pdf"),
+            ("photo.jpeg", "jpeg"),
+            ("notes", "bin"),
+            ("x.tar%2F..%2F..", "bin"),
+            ("odd.ex~e", "bin"),
+        ] {
+            let id = uploads.append(None, name, b"%PDF").unwrap().to_string();
+            let upload = uploads.get(&id).unwrap();
+            assert_eq!(
+                upload.path,
+                uploads.dir().join(format!("{id}.{ext}")),
+                "{name}"
+            );
+            assert_eq!(fs::read(&upload.path).unwrap(), b"%PDF");
+        }
     }
 
     #[test]
