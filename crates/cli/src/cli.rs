@@ -45,6 +45,58 @@ pub enum Command {
     Relay(RelayCommand),
     /// Pull the relay's new events and apply them (unsubscribes, bounces, STOP replies...).
     Sync(SyncArgs),
+    /// Campaigns: list, show, send or continue, run what is due, pause, cancel.
+    #[command(subcommand)]
+    Campaigns(CampaignsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CampaignsCommand {
+    /// List campaigns, newest first.
+    List(CampaignsListArgs),
+    /// One campaign's status and counts, as JSON.
+    Show(CampaignRef),
+    /// Send a draft now (after confirming how many people will receive it),
+    /// or continue a paused, failed or interrupted one, and stay until it ends.
+    Send(CampaignsSendArgs),
+    /// Start the scheduled campaigns whose time has come and continue those
+    /// being sent (for cron on a machine that stays on).
+    RunDue,
+    /// Stop sending; `send` continues it later.
+    Pause(CampaignRef),
+    /// Stop for good.
+    Cancel(CampaignRef),
+    /// Queue the failed recipients again.
+    RetryFailed(CampaignRef),
+    /// Queue the in-doubt recipients again (they may get the message twice).
+    ResendInDoubt(CampaignRef),
+}
+
+#[derive(Debug, Args)]
+pub struct CampaignRef {
+    /// The campaign's id or exact name.
+    pub campaign: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CampaignsListArgs {
+    /// Words to search for in names, subjects and bodies.
+    #[arg(long)]
+    pub search: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CampaignsSendArgs {
+    /// The campaign's id or exact name.
+    pub campaign: String,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// No progress lines.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

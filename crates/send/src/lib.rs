@@ -19,6 +19,7 @@
 //! ```
 
 pub mod email;
+pub mod engine;
 pub mod keys;
 pub mod relay;
 pub mod secrets;

@@ -305,10 +305,10 @@ pub async fn resolve(store: &Store, campaign: Uuid) -> Result<Audience> {
     }
     let c = columns(current.channel);
     let now = now_millis();
-    let mut q = QueryBuilder::<Sqlite>::new(format!(
+    let mut q = QueryBuilder::<Sqlite>::new(
         "INSERT INTO campaign_recipients (campaign_id, contact_id, address, queued_at)
-         SELECT "
-    ));
+         SELECT ",
+    );
     q.push_bind(campaign);
     q.push(format!(", id, {}, ", c.address));
     q.push_bind(now);

@@ -2,6 +2,7 @@
 //! types, calls the store, and prints.
 
 mod bench;
+mod campaigns;
 mod contacts;
 mod init;
 mod interactions;
@@ -34,6 +35,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Segments(command) => segments::run(&store, command).await,
         Command::Relay(command) => relay::run(&store, command).await,
         Command::Sync(args) => sync::run(&store, args).await,
+        Command::Campaigns(command) => campaigns::run(&store, command).await,
         Command::Bench(_) => unreachable!("handled above"),
     };
     store.close().await;

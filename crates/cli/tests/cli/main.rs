@@ -5,6 +5,7 @@ mod helpers;
 
 mod bench;
 mod contacts;
+mod crash;
 mod demo;
 mod errors;
 mod relay;

@@ -6,6 +6,8 @@ mod helpers;
 mod smtpd;
 
 mod client;
+mod compose;
+mod engine;
 mod keychain;
 mod secret_scan;
 mod smtp;

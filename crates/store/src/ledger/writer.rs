@@ -41,7 +41,7 @@ pub enum Mark {
 
 impl Mark {
     /// Where the row must be for this mark to apply.
-    fn from_status(&self) -> &'static str {
+    fn moves_from(&self) -> &'static str {
         match self {
             Mark::Sending { .. } => "queued",
             _ => "sending",
@@ -217,7 +217,7 @@ async fn commit(
         let sql = format!(
             "UPDATE campaign_recipients SET {set}
              WHERE campaign_id = ? AND contact_id = ? AND status = '{}'",
-            mark.from_status()
+            mark.moves_from()
         );
         let mut q = sqlx::query(&sql);
         for b in binds {
