@@ -18,6 +18,8 @@ export function TestSendModal({ campaignId, opened, onClose, contactId }: { camp
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    // The modal sits inside the wizard's form in React's tree: keep the submit here.
+    e.stopPropagation();
     const bad = addresses.find((a) => !EMAIL.test(a));
     if (addresses.length === 0) return setError("Add at least one address to send the test to");
     if (bad) return setError(`“${bad}” is not an email address`);

@@ -7,6 +7,16 @@ import { resetCampaignsStore } from "../../../stores/campaigns";
 
 beforeEach(() => resetCampaignsStore());
 
+// ProseMirror measures the selection to scroll it into view; jsdom has no layout.
+beforeAll(() => {
+  const rects = () => Object.assign([], { item: () => null }) as unknown as DOMRectList;
+  const rect = () => new DOMRect(0, 0, 0, 0);
+  Range.prototype.getClientRects ??= rects;
+  Range.prototype.getBoundingClientRect ??= rect;
+  document.elementFromPoint ??= () => null;
+  (Selection.prototype as { modify?: () => void }).modify ??= () => {};
+});
+
 function setup() {
   const fake = new FakeBackend().install();
   fake.add({ firstName: "Ada", lastName: "Lovelace", email: "ada@example.com", tags: ["customer"] });
@@ -167,6 +177,32 @@ describe("campaign wizard", () => {
     await user.click(announce);
     await waitFor(() => expect((screen.getByTestId("campaign-html") as HTMLTextAreaElement).value).toContain('<table role="presentation"'));
     expect(screen.queryByTestId("campaign-editor")).not.toBeInTheDocument();
+  });
+
+  it("moves on with Enter from a field, as Next does", async () => {
+    const { campaigns } = setup();
+    const { user } = renderApp("/campaigns/new");
+    await user.type(await screen.findByTestId("campaign-name"), "Spring sale");
+    await user.type(screen.getByTestId("campaign-subject"), "Hello{Enter}");
+    expect(await screen.findByTestId("campaign-segmentId")).toBeInTheDocument();
+    expect(campaigns.campaigns).toHaveLength(1);
+  });
+
+  it("adds a link from the editor's toolbar without leaving the step", async () => {
+    const { fake, customers, campaigns } = setup();
+    const c = campaigns.add({ name: "Spring sale", segmentId: customers.id, html: "<p>Shop</p>" });
+    const { user } = renderApp(`/campaigns/${c.id}/edit?step=2`);
+    const editor = await screen.findByTestId("campaign-editor");
+    await user.click(within(editor).getByText("Shop"));
+    await user.keyboard("{Control>}a{/Control}");
+    await user.click(screen.getByTestId("editor-link"));
+    await user.type(await screen.findByTestId("editor-link-url"), "https://example.com/shop{Enter}");
+    await waitFor(() => expect(editor.querySelector("a")).toHaveAttribute("href", "https://example.com/shop"));
+    expect(screen.getByTestId("template-picker")).toBeInTheDocument();
+    await user.click(screen.getByTestId("wizard-next"));
+    await screen.findByTestId("preview-frame");
+    const update = fake.callsOf("campaigns_update").at(-1)!.args as { input: { html: string } };
+    expect(update.input.html).toContain('href="https://example.com/shop"');
   });
 
   it("sends a test to the typed addresses", async () => {

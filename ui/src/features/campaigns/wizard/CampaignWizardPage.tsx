@@ -1,7 +1,7 @@
 import { Alert, Anchor, Button, Card, Group, Loader, Stack, Stepper, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconAlertTriangle, IconArrowLeft, IconArrowRight } from "@tabler/icons-react";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from "react-router";
 import {
   campaignAudience,
@@ -217,7 +217,11 @@ export function CampaignWizardPage() {
           </>
         }
       />
-      <Card padding="xl">
+      <Card padding="xl" component="form" noValidate onSubmit={(e: FormEvent) => {
+        // Enter in a field moves on, like Next (the last step has its own buttons).
+        e.preventDefault();
+        if (step < last) void goTo(step + 1);
+      }}>
         <Stepper active={step} onStepClick={(s) => void goTo(s)} allowNextStepsSelect={false} size="sm" mb="xl">
           {STEPS.map((label, i) => (
             <Stepper.Step key={label} label={label} allowStepSelect={i <= reached} data-testid={`wizard-step-${i}`} />
@@ -261,7 +265,7 @@ export function CampaignWizardPage() {
             Back
           </Button>
           {step < last && (
-            <Button rightSection={<IconArrowRight size={16} />} onClick={() => void goTo(step + 1)} loading={saving} data-testid="wizard-next">
+            <Button type="submit" rightSection={<IconArrowRight size={16} />} loading={saving} data-testid="wizard-next">
               {step === 0 && !campaign ? "Save and continue" : "Next"}
             </Button>
           )}

@@ -1,4 +1,4 @@
-import { Group, SimpleGrid, Stack, Switch, Text, TextInput } from "@mantine/core";
+import { Group, NumberInput, SimpleGrid, Stack, Switch, Text, TextInput } from "@mantine/core";
 import { useRef } from "react";
 import type { CampaignInput } from "../../../api/campaigns";
 import type { DraftField, FieldErrors } from "./draft";
@@ -109,6 +109,18 @@ export function DetailsStep({ draft, errors, change, defaults }: Props) {
           {...field("replyTo")}
         />
       </SimpleGrid>
+      <NumberInput
+        label="Sending speed"
+        description={`Messages per second for this campaign. Blank uses the rate in Settings → Email.`}
+        placeholder="As in the email settings"
+        min={0.1}
+        max={1000}
+        decimalScale={2}
+        value={draft.rate ?? ""}
+        onChange={(v) => change("rate", v === "" ? null : Number(v))}
+        maw={320}
+        {...field("rate")}
+      />
       <Switch
         label="Track opens and clicks"
         description="Adds a tiny image and rewrites links through your relay, so the report can count them."

@@ -12,6 +12,8 @@ export function SaveTemplateModal({ opened, html, onClose, onSaved }: { opened: 
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    // The modal sits inside the wizard's form in React's tree: keep the submit here.
+    e.stopPropagation();
     if (!name.trim()) return setError("Give the template a name");
     setSaving(true);
     try {

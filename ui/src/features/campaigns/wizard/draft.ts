@@ -15,6 +15,7 @@ const STEP_OF: Partial<Record<DraftField, number>> = {
   fromAddress: 0,
   replyTo: 0,
   tracking: 0,
+  rate: 0,
   segmentId: 1,
   html: 2,
   textBody: 2,
@@ -98,6 +99,7 @@ export function checkStep(step: number, d: CampaignInput): FieldErrors {
     if (!d.subject.trim()) e.subject = "Write a subject line";
     if (d.fromAddress?.trim() && !EMAIL.test(d.fromAddress.trim())) e.fromAddress = `“${d.fromAddress.trim()}” is not an email address`;
     if (d.replyTo?.trim() && !EMAIL.test(d.replyTo.trim())) e.replyTo = `“${d.replyTo.trim()}” is not an email address`;
+    if (d.rate !== null && !(d.rate > 0 && d.rate <= 1000)) e.rate = "Between 0.1 and 1000 messages a second, or blank";
   }
   if (step === 1 && !d.segmentId) e.segmentId = "Choose who receives this campaign";
   if (step === 2 && !hasContent(d.html)) e.html = "Write the message, or start from a template";
