@@ -12,7 +12,9 @@
 //! START) takes back only an unsubscribe, never a complaint or a bounce.
 //! Every status change goes through the contact's status code path, so it
 //! writes its consent ledger row (source `relay`, with the hit's IP address
-//! and user agent) and bumps the data generation.
+//! and user agent) and bumps the data generation. An event of a campaign
+//! also stamps its send-ledger row (`engagement`: delivered, opened,
+//! clicked, bounced, complained, unsubscribed; machine opens excluded).
 //!
 //! ```no_run
 //! # async fn demo(store: herald_store::Store, events: Vec<herald_store::relay_events::RelayEvent>)
@@ -23,6 +25,7 @@
 //! ```
 
 mod effects;
+mod engagement;
 
 use std::collections::BTreeMap;
 
@@ -184,6 +187,12 @@ pub struct ApplyReport {
     pub unchanged: u64,
     /// Status events naming no contact of this workspace.
     pub unmatched: u64,
+    /// Events that stamped their send-ledger row (delivered, opened,
+    /// clicked, bounced, complained, unsubscribed).
+    pub ledger_stamped: u64,
+    /// Opens and clicks the relay flagged as machine (privacy proxy,
+    /// prefetch, link scanner): recorded, never counted as engagement.
+    pub machine: u64,
 }
 
 impl ApplyReport {
@@ -204,6 +213,8 @@ impl ApplyReport {
         self.help_requests += other.help_requests;
         self.unchanged += other.unchanged;
         self.unmatched += other.unmatched;
+        self.ledger_stamped += other.ledger_stamped;
+        self.machine += other.machine;
     }
 
     /// Contacts whose status changed.
@@ -256,6 +267,7 @@ pub async fn apply_batch(
             .entry(event.kind.as_str().to_owned())
             .or_default() += 1;
         effects::apply(conn, event, &target, &mut report).await?;
+        engagement::record(conn, event, &target, &mut report).await?;
     }
     if report.status_changes() > 0 {
         generation::bump(conn).await?;

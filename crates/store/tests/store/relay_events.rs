@@ -372,3 +372,336 @@ async fn opens_clicks_and_unknown_kinds_are_recorded_without_touching_contacts()
             .unwrap();
     assert_eq!((url.as_str(), machine), ("https://example.com/spring", 1));
 }
+
+// --- The send ledger: what a campaign's events stamp on its row ----------
+
+/// An email campaign that was sent to `contact` (raw SQL: the ledger and
+/// the send engine have their own tests), its provider message id `msg-1`.
+async fn sent_campaign(store: &Store, contact: &contacts::Contact) -> uuid::Uuid {
+    let id = uuid::Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO campaigns (id, channel, name, subject, status, created_at, updated_at)
+         VALUES (?, 'email', 'Spring news', 'Hello', 'sent', 0, 0)",
+    )
+    .bind(id)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO campaign_recipients (campaign_id, contact_id, address, status, queued_at,
+             sent_at, provider_message_id)
+         VALUES (?, ?, ?, 'sent', 0, 1000, 'msg-1')",
+    )
+    .bind(id)
+    .bind(contact.id.as_uuid())
+    .bind(contact.email.as_ref().map(|e| e.as_str()))
+    .execute(store.pool())
+    .await
+    .unwrap();
+    id
+}
+
+/// The ledger row's engagement columns: delivered, opened, clicked,
+/// bounced, complained, unsubscribed.
+type Stamps = [Option<i64>; 6];
+
+async fn stamps(store: &Store, campaign: uuid::Uuid) -> Stamps {
+    use sqlx::Row;
+    let row = sqlx::query(
+        "SELECT delivered_at, opened_at, clicked_at, bounced_at, complained_at, unsubscribed_at
+         FROM campaign_recipients WHERE campaign_id = ?",
+    )
+    .bind(campaign)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    std::array::from_fn(|i| row.get(i))
+}
+
+/// A campaign's signed-link event (open, click, unsubscribe) at `at`.
+fn campaign_event(
+    kind: EventKind,
+    campaign: uuid::Uuid,
+    contact: ContactId,
+    at: chrono::DateTime<Utc>,
+) -> RelayEvent {
+    RelayEvent {
+        campaign_id: Some(campaign),
+        at,
+        ..token_event(kind, contact, Channel::Email)
+    }
+}
+
+fn at_hour(hour: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 28, hour, 0, 0).unwrap()
+}
+
+fn millis(at: chrono::DateTime<Utc>) -> Option<i64> {
+    Some(at.timestamp_millis())
+}
+
+#[tokio::test]
+async fn an_open_stamps_the_ledger_with_the_first_open_only() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let campaign = sent_campaign(&store, &ada).await;
+    let report = apply(
+        &store,
+        &[
+            campaign_event(EventKind::Open, campaign, ada.id, at_hour(10)),
+            campaign_event(EventKind::Open, campaign, ada.id, at_hour(12)),
+        ],
+    )
+    .await;
+    assert_eq!(report.ledger_stamped, 2);
+    assert_eq!(
+        stamps(&store, campaign).await,
+        [None, millis(at_hour(10)), None, None, None, None]
+    );
+}
+
+#[tokio::test]
+async fn an_earlier_open_arriving_later_still_wins() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let campaign = sent_campaign(&store, &ada).await;
+    apply(
+        &store,
+        &[campaign_event(
+            EventKind::Open,
+            campaign,
+            ada.id,
+            at_hour(12),
+        )],
+    )
+    .await;
+    apply(
+        &store,
+        &[campaign_event(
+            EventKind::Open,
+            campaign,
+            ada.id,
+            at_hour(9),
+        )],
+    )
+    .await;
+    assert_eq!(stamps(&store, campaign).await[1], millis(at_hour(9)));
+}
+
+#[tokio::test]
+async fn a_machine_open_is_recorded_but_not_counted_as_an_open() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let campaign = sent_campaign(&store, &ada).await;
+    let apple = RelayEvent {
+        machine: true,
+        user_agent: Some("Mozilla/5.0".into()),
+        detail: json!({ "machine_reason": "apple_mail_privacy" }),
+        ..campaign_event(EventKind::Open, campaign, ada.id, at_hour(10))
+    };
+    let report = apply(&store, &[apple]).await;
+    assert_eq!(
+        (report.recorded, report.machine, report.ledger_stamped),
+        (1, 1, 0)
+    );
+    assert_eq!(stamps(&store, campaign).await, [None; 6]);
+}
+
+#[tokio::test]
+async fn a_scanner_click_is_not_counted_as_a_click() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let campaign = sent_campaign(&store, &ada).await;
+    let scanner = RelayEvent {
+        machine: true,
+        ..campaign_event(EventKind::Click, campaign, ada.id, at_hour(10))
+    };
+    apply(&store, &[scanner]).await;
+    assert_eq!(stamps(&store, campaign).await, [None; 6]);
+}
+
+#[tokio::test]
+async fn a_click_stamps_the_click_and_an_open_when_none_was_seen() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let campaign = sent_campaign(&store, &ada).await;
+    apply(
+        &store,
+        &[campaign_event(
+            EventKind::Click,
+            campaign,
+            ada.id,
+            at_hour(11),
+        )],
+    )
+    .await;
+    assert_eq!(
+        stamps(&store, campaign).await,
+        [
+            None,
+            millis(at_hour(11)),
+            millis(at_hour(11)),
+            None,
+            None,
+            None
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_click_keeps_an_earlier_open() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let campaign = sent_campaign(&store, &ada).await;
+    apply(
+        &store,
+        &[
+            campaign_event(EventKind::Open, campaign, ada.id, at_hour(10)),
+            campaign_event(EventKind::Click, campaign, ada.id, at_hour(11)),
+        ],
+    )
+    .await;
+    let [_, opened, clicked, ..] = stamps(&store, campaign).await;
+    assert_eq!(
+        (opened, clicked),
+        (millis(at_hour(10)), millis(at_hour(11)))
+    );
+}
+
+#[tokio::test]
+async fn an_unsubscribe_stamps_the_ledger_and_unsubscribes() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let campaign = sent_campaign(&store, &ada).await;
+    apply(
+        &store,
+        &[campaign_event(
+            EventKind::Unsubscribe,
+            campaign,
+            ada.id,
+            at_hour(13),
+        )],
+    )
+    .await;
+    assert_eq!(stamps(&store, campaign).await[5], millis(at_hour(13)));
+    assert_eq!(
+        email_status(&store, ada.id).await,
+        EmailStatus::Unsubscribed
+    );
+}
+
+/// A provider's webhook: the provider's message id and the address, and
+/// the campaign when the provider echoes it back.
+fn webhook(kind: EventKind, campaign: Option<uuid::Uuid>, at: chrono::DateTime<Utc>) -> RelayEvent {
+    RelayEvent {
+        campaign_id: campaign,
+        provider_message_id: Some("msg-1".into()),
+        at,
+        ..provider_event(kind, "ses", "ada@example.com")
+    }
+}
+
+#[tokio::test]
+async fn a_delivery_webhook_stamps_delivered_by_the_providers_message_id() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let campaign = sent_campaign(&store, &ada).await;
+    apply(&store, &[webhook(EventKind::Delivered, None, at_hour(8))]).await;
+    assert_eq!(stamps(&store, campaign).await[0], millis(at_hour(8)));
+}
+
+#[tokio::test]
+async fn a_bounce_stamps_bounced_soft_or_hard() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let campaign = sent_campaign(&store, &ada).await;
+    let soft = RelayEvent {
+        detail: json!({ "bounce_type": "soft", "reason": "mailbox full" }),
+        ..webhook(EventKind::Bounce, Some(campaign), at_hour(8))
+    };
+    apply(&store, &[soft]).await;
+    assert_eq!(stamps(&store, campaign).await[3], millis(at_hour(8)));
+    assert_eq!(email_status(&store, ada.id).await, EmailStatus::Subscribed);
+}
+
+#[tokio::test]
+async fn a_complaint_stamps_complained() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let campaign = sent_campaign(&store, &ada).await;
+    apply(
+        &store,
+        &[webhook(EventKind::Complaint, Some(campaign), at_hour(9))],
+    )
+    .await;
+    assert_eq!(stamps(&store, campaign).await[4], millis(at_hour(9)));
+    assert_eq!(email_status(&store, ada.id).await, EmailStatus::Complained);
+}
+
+#[tokio::test]
+async fn a_webhook_finds_its_row_by_the_address_the_ledger_was_resolved_with() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let campaign = sent_campaign(&store, &ada).await;
+    // No provider message id, and Ada has since changed her address: the
+    // ledger's address still names her row.
+    sqlx::query("UPDATE contacts SET email = 'ada@new.example' WHERE id = ?")
+        .bind(ada.id.as_uuid())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let delivered = RelayEvent {
+        provider_message_id: None,
+        ..webhook(EventKind::Delivered, Some(campaign), at_hour(8))
+    };
+    apply(&store, &[delivered]).await;
+    assert_eq!(stamps(&store, campaign).await[0], millis(at_hour(8)));
+}
+
+#[tokio::test]
+async fn replaying_a_campaigns_events_changes_nothing() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let campaign = sent_campaign(&store, &ada).await;
+    let events = [
+        webhook(EventKind::Delivered, Some(campaign), at_hour(8)),
+        campaign_event(EventKind::Open, campaign, ada.id, at_hour(10)),
+        campaign_event(EventKind::Click, campaign, ada.id, at_hour(11)),
+    ];
+    apply(&store, &events).await;
+    let first = stamps(&store, campaign).await;
+    // The same relay ids: skipped as duplicates.
+    let again = apply(&store, &events).await;
+    assert_eq!(again.duplicates, 3);
+    // Fresh ids, same instants (the relay re-sent them): same stamps.
+    let resent: Vec<RelayEvent> = events
+        .iter()
+        .map(|e| RelayEvent {
+            id: uuid::Uuid::now_v7(),
+            ..e.clone()
+        })
+        .collect();
+    apply(&store, &resent).await;
+    assert_eq!(stamps(&store, campaign).await, first);
+}
+
+#[tokio::test]
+async fn an_event_of_an_unknown_campaign_is_recorded_without_error_and_stamps_nothing() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let campaign = sent_campaign(&store, &ada).await;
+    let elsewhere = uuid::Uuid::now_v7();
+    let report = apply(
+        &store,
+        &[
+            campaign_event(EventKind::Open, elsewhere, ada.id, at_hour(10)),
+            RelayEvent {
+                provider_message_id: Some("msg-of-another-workspace".into()),
+                ..webhook(EventKind::Delivered, Some(elsewhere), at_hour(8))
+            },
+        ],
+    )
+    .await;
+    assert_eq!((report.recorded, report.ledger_stamped), (2, 0));
+    assert_eq!(stamps(&store, campaign).await, [None; 6]);
+}

@@ -1,0 +1,126 @@
+//! What a relay event writes to the send ledger (`campaign_recipients`):
+//! the instant a campaign's message was delivered, opened, clicked,
+//! bounced, complained about or unsubscribed from, for campaign reports and
+//! the contact's timeline.
+//!
+//! Which row. A signed link's event names its campaign and its contact (the
+//! token's recipient id); a provider's webhook names the provider's message
+//! id and an address. An event is matched, in this order, by campaign and
+//! contact, by the provider's message id, then by campaign and the address
+//! the ledger row was resolved with (the contact may have changed it since).
+//! An event that matches no row (another workspace's campaign, a deleted
+//! campaign, a test send) stamps nothing and is not an error.
+//!
+//! Machine opens and clicks (the relay's `machine` flag: Apple Mail Privacy
+//! Protection and other image proxies that fetch the pixel whether or not
+//! the message is read, prefetchers, link scanners) stamp nothing: counting
+//! them would report every Apple Mail recipient as having opened. The event
+//! itself is still recorded in `relay_events`.
+//!
+//! Each column keeps the earliest instant (`min(coalesce(column, at), at)`),
+//! so replaying an event changes nothing and a late-arriving earlier event
+//! still wins. A click implies an open: a human clicked a link in the
+//! message, even when their client blocked the pixel, so a click also
+//! stamps `opened_at`.
+
+use anyhow::Context;
+use sqlx::SqliteConnection;
+
+use super::effects::Target;
+use super::{ApplyReport, EventKind, RelayEvent};
+use crate::{to_millis, Result};
+
+/// The ledger columns an event stamps; empty when it stamps none.
+fn columns(event: &RelayEvent) -> &'static [&'static str] {
+    match &event.kind {
+        EventKind::Open | EventKind::Click if event.machine => &[],
+        EventKind::Open => &["opened_at"],
+        EventKind::Click => &["clicked_at", "opened_at"],
+        EventKind::Delivered => &["delivered_at"],
+        EventKind::SmsStatus if sms_status(event) == Some("delivered") => &["delivered_at"],
+        // Soft bounces too: that attempt did not arrive, which is what a
+        // campaign's bounce count reports. Only hard ones change the
+        // contact's status (`effects`).
+        EventKind::Bounce => &["bounced_at"],
+        EventKind::Complaint => &["complained_at"],
+        EventKind::Unsubscribe => &["unsubscribed_at"],
+        _ => &[],
+    }
+}
+
+fn sms_status(event: &RelayEvent) -> Option<&str> {
+    event.detail.get("status").and_then(|s| s.as_str())
+}
+
+/// Stamps the event's ledger row, if it has one, inside the page's
+/// transaction.
+pub(super) async fn record(
+    conn: &mut SqliteConnection,
+    event: &RelayEvent,
+    target: &Target,
+    report: &mut ApplyReport,
+) -> Result<()> {
+    if event.machine && matches!(event.kind, EventKind::Open | EventKind::Click) {
+        report.machine += 1;
+        return Ok(());
+    }
+    let columns = columns(event);
+    if columns.is_empty() {
+        return Ok(());
+    }
+    // Earliest instant wins; a replay writes the same value again.
+    let set = columns
+        .iter()
+        .map(|c| format!("{c} = min(coalesce({c}, ?1), ?1)"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let at = to_millis(event.at);
+    let stamp = |filter: &str| format!("UPDATE campaign_recipients SET {set} WHERE {filter}");
+
+    let mut stamped = false;
+    if let (Some(campaign), Some(contact)) = (event.campaign_id, target.contact_id()) {
+        // The primary key: one row at most.
+        stamped = sqlx::query(&stamp("campaign_id = ?2 AND contact_id = ?3"))
+            .bind(at)
+            .bind(campaign)
+            .bind(contact)
+            .execute(&mut *conn)
+            .await
+            .context("stamping the ledger row of a campaign and contact")?
+            .rows_affected()
+            > 0;
+    }
+    if let (false, Some(message)) = (stamped, event.provider_message_id.as_deref()) {
+        // No index on provider_message_id: within the campaign when the
+        // event names one (the primary key's prefix), else a scan of the
+        // ledger, which only providers' webhooks without a campaign need.
+        stamped = sqlx::query(&stamp(
+            "provider_message_id = ?2 AND (?3 IS NULL OR campaign_id = ?3)",
+        ))
+        .bind(at)
+        .bind(message)
+        .bind(event.campaign_id)
+        .execute(&mut *conn)
+        .await
+        .context("stamping the ledger row of a provider's message id")?
+        .rows_affected()
+            > 0;
+    }
+    if let (false, Some(campaign), Some(address)) =
+        (stamped, event.campaign_id, event.address.as_deref())
+    {
+        stamped = sqlx::query(&stamp("campaign_id = ?2 AND address = ?3 COLLATE NOCASE"))
+            .bind(at)
+            .bind(campaign)
+            .bind(address.trim())
+            .execute(&mut *conn)
+            .await
+            .context("stamping the ledger row of a campaign and address")?
+            .rows_affected()
+            > 0;
+    }
+    if stamped {
+        report.ledger_stamped += 1;
+    }
+    Ok(())
+}
