@@ -11,6 +11,7 @@ import { Page } from "../../components/Page";
 import { PageHeader } from "../../components/PageHeader";
 import { formatCount } from "../../lib/format";
 import { useCampaignsStore } from "../../stores/campaigns";
+import { useWorkspaceStore } from "../../stores/workspace";
 import { CampaignStatusBadge } from "./CampaignStatusBadge";
 import { DeleteCampaignModal } from "./DeleteCampaignModal";
 import { CAMPAIGN_STATUSES, campaignStatusLabel } from "./status";
@@ -49,13 +50,15 @@ function pct(part: number, whole: number): string {
   return whole > 0 ? ` (${Math.round((part / whole) * 100)}%)` : "";
 }
 
+/** When it was or will be sent, on the workspace's clocks (as scheduling uses them). */
 function WhenCell({ c }: { c: CampaignSummary }) {
-  if (c.status === "scheduled") return <Text size="sm">Scheduled {formatInstant(c.scheduledAt)}</Text>;
-  if (c.finishedAt) return <Text size="sm">{formatInstant(c.finishedAt)}</Text>;
-  if (c.startedAt) return <Text size="sm">Started {formatInstant(c.startedAt)}</Text>;
+  const zone = useWorkspaceStore((s) => s.info?.timeZone);
+  if (c.status === "scheduled") return <Text size="sm">Scheduled {formatInstant(c.scheduledAt, zone)}</Text>;
+  if (c.finishedAt) return <Text size="sm">{formatInstant(c.finishedAt, zone)}</Text>;
+  if (c.startedAt) return <Text size="sm">Started {formatInstant(c.startedAt, zone)}</Text>;
   return (
     <Text size="sm" c="dimmed">
-      Edited {formatInstant(c.updatedAt)}
+      Edited {formatInstant(c.updatedAt, zone)}
     </Text>
   );
 }

@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
 import { campaignRecipients, campaignRecipientsExport, type RecipientPage, type RecipientStatus } from "../../../api/campaigns";
 import { errorMessage } from "../../../api/errors";
 import { formatCount } from "../../../lib/format";
+import { useWorkspaceStore } from "../../../stores/workspace";
 import { CampaignStatusBadge } from "../CampaignStatusBadge";
 import { RECIPIENT_STATUSES, campaignStatusLabel } from "../status";
 import { formatInstant } from "../time";
@@ -35,6 +36,7 @@ export function RecipientsTable({ campaignId, name, refreshKey }: { campaignId: 
   const [data, setData] = useState<RecipientPage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
+  const zone = useWorkspaceStore((s) => s.info?.timeZone);
 
   useEffect(() => {
     let live = true;
@@ -136,7 +138,7 @@ export function RecipientsTable({ campaignId, name, refreshKey }: { campaignId: 
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm" c={r.sentAt ? undefined : "dimmed"} style={{ whiteSpace: "nowrap" }}>
-                    {formatInstant(r.sentAt)}
+                    {formatInstant(r.sentAt, zone)}
                   </Text>
                 </Table.Td>
                 <Table.Td>
