@@ -36,4 +36,4 @@ pub use content::{
 pub use error::ComposeError;
 pub use headers::{HeaderText, HeaderTextError};
 pub use personalize::{validate, Part, TemplateIssue};
-pub use prepare::{prepare, PreparedCampaign};
+pub use prepare::{prepare, PreparedCampaign, Preview};

@@ -111,6 +111,7 @@ for p in msg.walk():
         continue
     payload = p.get_payload(decode=True)
     parts.append({"type": p.get_content_type(), "filename": p.get_filename(),
+                  "cte": p.get("Content-Transfer-Encoding"),
                   "text": payload.decode("utf-8", "replace"), "len": len(payload)})
 print(json.dumps({"headers": headers, "type": msg.get_content_type(), "parts": parts,
                   "defects": [str(d) for d in msg.defects]}))
@@ -125,6 +126,17 @@ fn part<'a>(parsed: &'a serde_json::Value, mime: &str) -> &'a str {
         .iter()
         .find(|p| p["type"] == mime)
         .unwrap_or_else(|| panic!("no {mime} part"))["text"]
+        .as_str()
+        .unwrap()
+}
+
+fn cte<'a>(parsed: &'a serde_json::Value, mime: &str) -> &'a str {
+    parsed["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["type"] == mime)
+        .unwrap_or_else(|| panic!("no {mime} part"))["cte"]
         .as_str()
         .unwrap()
 }
@@ -417,7 +429,9 @@ fn headers_carry_ids_unsubscribe_options_and_encoded_non_ascii() {
         header(&parsed, "List-Unsubscribe-Post"),
         "List-Unsubscribe=One-Click"
     );
-    assert!(part(&parsed, "text/html").contains("Grüße"));
+    // Non-ASCII HTML goes as character references, so the part stays 7bit.
+    assert!(part(&parsed, "text/html").contains("<p>Gr&#252;&#223;e</p>"));
+    assert_eq!(cte(&parsed, "text/html"), "7bit");
 
     let test = parse(&again.raw);
     assert_eq!(header(&test, "Subject"), "[Test] Grüße, Zoë");
@@ -430,7 +444,7 @@ fn attachments_wrap_the_alternative_in_a_mixed_message() {
     ctx.attachments = vec![Attachment {
         filename: "terms.pdf".into(),
         content_type: "application/pdf".into(),
-        bytes: Arc::new(bytes.clone()),
+        bytes: Arc::new(bytes),
     }];
     let prepared = prepare(&content("<p>see attached</p>"), ctx).unwrap();
     let parsed = parse(&prepared.render(&contact("Ada"), false).unwrap().raw);
@@ -551,4 +565,35 @@ fn a_prepared_campaign_can_be_shared_between_workers() {
     for h in handles {
         assert!(h.join().unwrap() > 0);
     }
+}
+
+#[test]
+fn a_one_line_html_body_goes_as_7bit_with_lines_a_mail_server_accepts() {
+    let long: String = (0..400)
+        .map(|i| format!("<span class=\"w\">word{i}</span> "))
+        .collect();
+    let html = format!(
+        "<html><head><style>.w {{ color: red; }}</style></head><body><p>{long}</p>\
+         <p>{{{{ contact.first_name }}}} café</p></body></html>"
+    );
+    let prepared = prepare(&content(&html), context(true)).unwrap();
+    let raw = prepared.render(&contact("Zoë"), false).unwrap().raw;
+    let text = String::from_utf8(raw.clone()).unwrap();
+    assert!(text.split("\r\n").all(|line| line.len() <= 998));
+    let parsed = parse(&raw);
+    assert_eq!(cte(&parsed, "text/html"), "7bit");
+    let html = part(&parsed, "text/html");
+    assert!(html.contains(">word399</span>"));
+    assert_eq!(html.matches("style=\"color: red;\"").count(), 400);
+    assert!(
+        html.lines().count() > 10,
+        "the long line was broken inside tags"
+    );
+    assert!(html.contains("Zo&#235; caf&#233;"));
+    // The text part is wrapped; it has non-ASCII, so it is encoded.
+    let plain = part(&parsed, "text/plain");
+    assert!(plain.lines().all(|l| l.chars().count() <= 76), "{plain}");
+    assert!(plain.contains("word0 word1 word2"));
+    assert!(plain.contains("Zoë café"));
+    assert_eq!(cte(&parsed, "text/plain"), "quoted-printable");
 }

@@ -122,9 +122,16 @@ pub(super) struct Splice<'a> {
 pub(super) fn splice(rendered: &str, s: &Splice<'_>) -> Result<String, String> {
     let mut out = String::with_capacity(rendered.len() + 2048);
     let mut rest = rendered;
-    while let Some(i) = rest.find([LINK_START, PREHEADER, OPEN_PIXEL]) {
+    // The markers are single bytes, so a byte search finds them (memchr's
+    // vectorised search: the rendered HTML is tens of kilobytes).
+    while let Some(i) = memchr::memchr3(
+        LINK_START as u8,
+        PREHEADER as u8,
+        OPEN_PIXEL as u8,
+        rest.as_bytes(),
+    ) {
         out.push_str(&rest[..i]);
-        let marker = rest[i..].chars().next().unwrap_or(LINK_START);
+        let marker = char::from(rest.as_bytes()[i]);
         rest = &rest[i + 1..];
         match marker {
             PREHEADER => out.push_str(s.preheader),
@@ -134,7 +141,7 @@ pub(super) fn splice(rendered: &str, s: &Splice<'_>) -> Result<String, String> {
                 }
             }
             _ => {
-                let end = rest.find(LINK_END).unwrap_or(rest.len());
+                let end = memchr::memchr(LINK_END as u8, rest.as_bytes()).unwrap_or(rest.len());
                 let written = &rest[..end];
                 rest = rest.get(end + 1..).unwrap_or("");
                 out.push_str(&link(written, s)?);
@@ -234,4 +241,24 @@ pub(super) fn escape_html(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// HTML with every non-ASCII character as a numeric character reference,
+/// so that the part can go as 7bit. Sound in text and attribute values,
+/// where references are decoded; the prepared HTML has no `<style>` or
+/// `<script>` content, where they would not be.
+pub(super) fn ascii_html(html: String) -> String {
+    if html.is_ascii() {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    for c in html.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            use std::fmt::Write as _;
+            let _ = write!(out, "&#{};", u32::from(c));
+        }
+    }
+    out
 }

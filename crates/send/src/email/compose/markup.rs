@@ -195,3 +195,59 @@ pub(super) fn mark(
         personalised_links: listed(personalised),
     })
 }
+
+/// Lines this long get a line break inside their next tag.
+const LINE_BREAK_AT: usize = 500;
+
+/// Breaks long lines of HTML inside tags (`<p` + newline + `style=...`),
+/// where a line break means nothing, so that a part built of one long line
+/// (as editors write it) can go as 7bit instead of quoted-printable. Text,
+/// and `<style>`/`<script>` content, are never touched.
+pub(super) fn break_long_lines(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / LINE_BREAK_AT + 16);
+    let mut line = 0usize;
+    let mut raw_text_until: Option<&str> = None;
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => line = 0,
+            b'<' => {
+                let rest = &html[i + 1..];
+                let lower_starts = |p: &str| {
+                    rest.get(..p.len())
+                        .is_some_and(|s| s.eq_ignore_ascii_case(p))
+                };
+                if let Some(end) = raw_text_until {
+                    if lower_starts(end) {
+                        raw_text_until = None;
+                    }
+                } else if lower_starts("style") {
+                    raw_text_until = Some("/style");
+                } else if lower_starts("script") {
+                    raw_text_until = Some("/script");
+                }
+                let name_len = rest
+                    .bytes()
+                    .skip(usize::from(rest.starts_with('/')))
+                    .take_while(u8::is_ascii_alphanumeric)
+                    .count();
+                if line >= LINE_BREAK_AT && raw_text_until.is_none() && name_len > 0 {
+                    let after_name = i + 1 + usize::from(rest.starts_with('/')) + name_len;
+                    out.push_str(&html[copied..after_name]);
+                    out.push('\n');
+                    copied = after_name;
+                    line = 0;
+                    i = after_name;
+                    continue;
+                }
+                line += 1;
+            }
+            _ => line += 1,
+        }
+        i += 1;
+    }
+    out.push_str(&html[copied..]);
+    out
+}

@@ -4,7 +4,7 @@
 
 use herald_core::EmailAddress;
 use lettre::message::dkim::DkimConfig;
-use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment as MimeAttachment, Body, Mailbox, MultiPart, SinglePart};
 use lettre::{Address, Message};
 use uuid::Uuid;
@@ -105,8 +105,8 @@ pub(super) fn assemble(p: Parts<'_>) -> Result<Vec<u8>, ComposeError> {
         }
     }
     let alternative = MultiPart::alternative()
-        .singlepart(SinglePart::plain(p.text))
-        .singlepart(SinglePart::html(p.html));
+        .singlepart(SinglePart::plain(body(p.text)))
+        .singlepart(SinglePart::html(body(p.html)));
     let body = if p.attachments.is_empty() {
         alternative
     } else {
@@ -126,4 +126,39 @@ pub(super) fn assemble(p: Parts<'_>) -> Result<Vec<u8>, ComposeError> {
         message.sign(dkim);
     }
     Ok(message.formatted())
+}
+
+/// A part's body: sent as is (7bit) when it is ASCII with lines a mail
+/// server accepts, which is what preparation aims for (HTML lines broken
+/// inside tags, non-ASCII as character references, text wrapped); otherwise
+/// lettre picks quoted-printable or base64. The check and the CRLF line
+/// ends take one pass, where lettre's encoder choice and quoted-printable
+/// took most of a render's time.
+fn body(text: String) -> Body {
+    match seven_bit(&text) {
+        Some(bytes) => Body::dangerous_pre_encoded(bytes, ContentTransferEncoding::SevenBit),
+        None => Body::new(text),
+    }
+}
+
+/// The longest line SMTP allows, without its CRLF (RFC 5321 4.5.3.1.6).
+const MAX_LINE: usize = 998;
+
+/// `text` with CRLF line ends, when every line is ASCII without NUL or a
+/// stray CR and at most [`MAX_LINE`] bytes long.
+fn seven_bit(text: &str) -> Option<Vec<u8>> {
+    if !text.is_ascii() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(text.len() + text.len() / 32 + 2);
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    for line in body.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.len() > MAX_LINE || memchr::memchr2(b'\r', 0, line.as_bytes()).is_some() {
+            return None;
+        }
+        out.extend_from_slice(line.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    Some(out)
 }

@@ -10,10 +10,10 @@ use uuid::Uuid;
 use super::content::{CampaignContent, ComposeContext, RecipientData, RenderedEmail};
 use super::headers::HeaderText;
 use super::links::{self, escape_html, Splice, Tracking};
-use super::markup::{mark, Protected};
+use super::markup::{break_long_lines, mark, Protected};
 use super::mime::{self, EncodedAttachment};
 use super::personalize::{self, render_error, Part};
-use super::text::html_to_text;
+use super::text::{html_to_text, wrap};
 use super::ComposeError;
 
 /// A campaign ready to render, shared by the send workers (`Send + Sync`).
@@ -114,10 +114,10 @@ pub fn prepare(
         content.preheader.is_some(),
     )?;
 
-    let html_source = protected.restore(&marked.html);
+    let html_source = protected.restore(&break_long_lines(&marked.html));
     let text_source = match &content.text {
         Some(text) => text.clone(),
-        None => protected.restore(&html_to_text(&marked.html)),
+        None => protected.restore(&wrap(&html_to_text(&marked.html))),
     };
 
     let mut env = personalize::environment();
@@ -211,7 +211,8 @@ impl PreparedCampaign {
         } else {
             subject.into_string()
         };
-        let html = self.html(r, &ctx, self.tracking.as_ref(), template_unsubscribe)?;
+        let html =
+            links::ascii_html(self.html(r, &ctx, self.tracking.as_ref(), template_unsubscribe)?);
         let text = self.render_part(Part::Text, r, &ctx)?;
         let text = links::splice(
             &text,
@@ -275,6 +276,40 @@ impl PreparedCampaign {
         self.html(r, &ctx, None, template_unsubscribe)
     }
 
+    /// The recipient's subject, HTML and text as the review step shows them:
+    /// personalised, links as written (nothing signed), no open pixel.
+    pub fn preview(&self, r: &RecipientData) -> Result<Preview, ComposeError> {
+        let unsubscribe_url = self
+            .unsubscribe
+            .as_ref()
+            .map(|t| t.unsubscribe_url(r.contact_id));
+        let mailto = self
+            .unsubscribe_mailto
+            .as_ref()
+            .map(|a| format!("mailto:{a}?subject=unsubscribe"));
+        let template_unsubscribe = unsubscribe_url.as_deref().or(mailto.as_deref());
+        let ctx = personalize::recipient_context(r, &self.campaign_name, template_unsubscribe)?;
+        let subject = self.render_part(Part::Subject, r, &ctx)?;
+        let html = self.html(r, &ctx, None, template_unsubscribe)?;
+        let text = self.render_part(Part::Text, r, &ctx)?;
+        let text = links::splice(
+            &text,
+            &Splice {
+                tracking: None,
+                recipient: r.contact_id,
+                unsubscribe_url: template_unsubscribe,
+                preheader: "",
+                html: false,
+            },
+        )
+        .map_err(|problem| self.link_error(r, Part::Text, problem))?;
+        Ok(Preview {
+            subject,
+            html,
+            text,
+        })
+    }
+
     fn html(
         &self,
         r: &RecipientData,
@@ -332,4 +367,12 @@ impl PreparedCampaign {
             message: problem,
         }
     }
+}
+
+/// One recipient's message as a person reads it (see [`PreparedCampaign::preview`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview {
+    pub subject: String,
+    pub html: String,
+    pub text: String,
 }

@@ -250,3 +250,35 @@ impl Writer {
         out
     }
 }
+
+/// Wraps lines longer than 76 characters at spaces, outside link markers,
+/// so that the text part can usually go as 7bit and reads well in clients
+/// that do not wrap.
+pub(super) fn wrap(text: &str) -> String {
+    const WIDTH: usize = 76;
+    let mut out = String::with_capacity(text.len() + text.len() / WIDTH);
+    for line in text.split_inclusive('\n') {
+        let mut column = 0;
+        let mut in_link = false;
+        for word in line.split_inclusive(' ') {
+            let width = word.trim_end().chars().count();
+            if column > 0 && !in_link && column + width > WIDTH {
+                if out.ends_with(' ') {
+                    out.pop();
+                }
+                out.push('\n');
+                column = 0;
+            }
+            for c in word.chars() {
+                if c == LINK_START {
+                    in_link = true;
+                } else if c == super::links::LINK_END {
+                    in_link = false;
+                }
+            }
+            out.push_str(word);
+            column += word.chars().count();
+        }
+    }
+    out
+}
