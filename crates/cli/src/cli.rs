@@ -395,6 +395,9 @@ pub enum BenchCommand {
     Import(BenchImportArgs),
     /// Generate a workspace of N contacts and time segment counts and previews.
     Segments(BenchSegmentsArgs),
+    /// Send an email campaign to N generated contacts through a local SMTP
+    /// sink, end to end, and measure the sink's own limit beside it.
+    Send(BenchSendArgs),
 }
 
 #[derive(Debug, Args)]
@@ -423,6 +426,25 @@ pub struct BenchSegmentsArgs {
     pub seed: u64,
     /// Keep the generated workspace in this folder, and reuse it on the next
     /// run with the same --contacts and --seed (default: a temp dir).
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+    /// Print the results as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchSendArgs {
+    /// Contacts to generate, all in the campaign's audience.
+    #[arg(long, default_value_t = 100_000)]
+    pub recipients: u32,
+    /// SMTP connections (messages in flight at once), 1 to 16.
+    #[arg(long, default_value_t = 4)]
+    pub connections: u8,
+    /// Seed for the generator: the same seed gives the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Keep the generated workspace in this folder (default: a temp dir).
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
     /// Print the results as one JSON object.

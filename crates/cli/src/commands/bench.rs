@@ -2,6 +2,9 @@
 
 mod generate;
 mod segments;
+mod send;
+mod send_data;
+mod smtp_sink;
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -22,6 +25,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
     match command {
         BenchCommand::Import(args) => bench_import(args).await,
         BenchCommand::Segments(args) => segments::run(args).await,
+        BenchCommand::Send(args) => send::run(args).await,
     }
 }
 

@@ -8,6 +8,16 @@ use super::connection::Endpoint;
 use super::reply::SmtpFailure;
 use super::transaction;
 
+impl Endpoint {
+    /// With `false`, connections leave Nagle's algorithm on, as lettre's own
+    /// connect does: only for benchmarks that show what TCP_NODELAY is worth
+    /// (each message then waits for a delayed ACK). [`Endpoint::new`] has it on.
+    pub fn with_nodelay(mut self, on: bool) -> Endpoint {
+        self.nodelay = on;
+        self
+    }
+}
+
 /// `messages` sent back to back over one connection in `elapsed` (setup excluded).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RawLimit {

@@ -30,6 +30,8 @@ pub struct Endpoint {
     timeout: Duration,
     hello_name: String,
     trust: Trust,
+    /// Always on outside benchmarks (see [`Endpoint::with_nodelay`]).
+    pub(super) nodelay: bool,
 }
 
 impl Endpoint {
@@ -48,6 +50,7 @@ impl Endpoint {
             // and not the machine's name, which says nothing to the server.
             hello_name: settings.from_address().domain().to_owned(),
             trust: Trust::System,
+            nodelay: true,
         }
     }
 
@@ -68,6 +71,10 @@ impl Endpoint {
         let tcp = connect_tcp(&self.host, self.port, t)
             .await
             .map_err(|e| SetupFailure::broken(format!("could not connect to {where_}: {e}")))?;
+        if !self.nodelay {
+            tcp.set_nodelay(false)
+                .map_err(|e| SetupFailure::broken(format!("could not set up {where_}: {e}")))?;
+        }
         let stream: Box<dyn AsyncTokioStream> = match self.security {
             Security::ImplicitTls => Box::new(
                 timeout(t, tls::implicit(tcp, &self.host, &self.trust))
