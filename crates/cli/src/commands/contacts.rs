@@ -13,7 +13,8 @@ use herald_store::consent_events::{self, ConsentInput};
 use herald_store::contacts::{self, Contact, ListQuery, NewContact};
 use herald_store::export::{self, Format};
 use herald_store::import::{self, ImportOptions, ImportReport};
-use herald_store::{interactions, projects, settings, tags, Store, StoreError};
+use herald_store::ledger::{self, ContactCampaign};
+use herald_store::{from_millis, interactions, projects, settings, tags, Store, StoreError};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
@@ -262,12 +263,14 @@ async fn show(store: &Store, args: ShowArgs) -> anyhow::Result<ExitCode> {
     let ledger = consent_events::for_contact(store, id).await?;
     let timeline = interactions::for_contact(store, id).await?;
     let projects = projects::for_contact(store, id).await?;
+    let campaigns = ledger::for_contact(store, id.as_uuid()).await?;
     if args.json {
         print_json(&json!({
             "contact": contact,
             "consent_events": ledger,
             "interactions": timeline,
             "projects": projects,
+            "campaigns": campaigns.iter().map(campaign_json).collect::<Vec<_>>(),
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -297,6 +300,18 @@ async fn show(store: &Store, args: ShowArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
+    let events = campaign_events(&campaigns);
+    if !events.is_empty() {
+        println!("\nCampaigns:");
+        for (at, what, c) in events {
+            println!(
+                "  {}  {:<12} {}",
+                from_millis(at).format("%Y-%m-%d %H:%M"),
+                what,
+                c.campaign_name
+            );
+        }
+    }
     if !projects.is_empty() {
         println!("\nProjects:");
         for p in &projects {
@@ -304,6 +319,53 @@ async fn show(store: &Store, args: ShowArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A campaign on the contact's timeline, its instants as RFC 3339 like the
+/// other timestamps of `contacts show --json`.
+fn campaign_json(c: &ContactCampaign) -> serde_json::Value {
+    let at = |ms: Option<i64>| ms.map(from_millis);
+    json!({
+        "campaign_id": c.campaign_id,
+        "campaign_name": c.campaign_name,
+        "channel": c.channel,
+        "status": c.status.as_str(),
+        "sent_at": at(c.sent_at),
+        "delivered_at": at(c.delivered_at),
+        "opened_at": at(c.opened_at),
+        "clicked_at": at(c.clicked_at),
+        "bounced_at": at(c.bounced_at),
+        "complained_at": at(c.complained_at),
+        "unsubscribed_at": at(c.unsubscribed_at),
+    })
+}
+
+/// The campaigns' events (sent, delivered, opened...) as one list, newest
+/// first; at the same instant the later step of a message's life comes
+/// first (a click that implied the open reads "clicked", then "opened").
+fn campaign_events(campaigns: &[ContactCampaign]) -> Vec<(i64, &'static str, &ContactCampaign)> {
+    let mut events: Vec<(i64, usize, &'static str, &ContactCampaign)> = Vec::new();
+    for c in campaigns {
+        let steps = [
+            (c.sent_at, "sent"),
+            (c.delivered_at, "delivered"),
+            (c.opened_at, "opened"),
+            (c.clicked_at, "clicked"),
+            (c.bounced_at, "bounced"),
+            (c.complained_at, "complained"),
+            (c.unsubscribed_at, "unsubscribed"),
+        ];
+        for (order, (at, what)) in steps.into_iter().enumerate() {
+            if let Some(at) = at {
+                events.push((at, order, what, c));
+            }
+        }
+    }
+    events.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
+    events
+        .into_iter()
+        .map(|(at, _, what, c)| (at, what, c))
+        .collect()
 }
 
 fn print_contact(c: &Contact) {

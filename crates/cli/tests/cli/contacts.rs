@@ -179,3 +179,88 @@ fn list_pages_with_after_and_searches() {
     assert!(!found.is_empty());
     assert!(found.iter().all(|c| c["company"] == some_company.as_str()));
 }
+
+/// Sends `campaign` to Ada in the ledger (raw SQL: the engine has its own
+/// tests), then applies the relay's open and click of it as a sync would.
+async fn ada_opened_and_clicked(ws: &Workspace) -> String {
+    use chrono::{TimeZone, Utc};
+    use herald_store::campaigns::{self, CampaignInput};
+    use herald_store::relay_events::{self, EventKind, RelayEvent};
+    use herald_store::{contacts, Store};
+
+    let store = Store::open(&ws.db).await.unwrap();
+    let ada = contacts::resolve(&store, "ada@example.com").await.unwrap();
+    let campaign = campaigns::create(&store, &CampaignInput::draft("Spring news"))
+        .await
+        .unwrap()
+        .id
+        .as_uuid();
+    let sent = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+    sqlx::query(
+        "INSERT INTO campaign_recipients (campaign_id, contact_id, address, status, queued_at, sent_at)
+         VALUES (?, ?, 'ada@example.com', 'sent', 0, ?)",
+    )
+    .bind(campaign)
+    .bind(ada.as_uuid())
+    .bind(sent.timestamp_millis())
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let hit = |kind, hour| RelayEvent {
+        campaign_id: Some(campaign),
+        recipient_id: Some(ada.as_uuid()),
+        user_agent: Some("Mozilla/5.0 (Herald test)".into()),
+        ..RelayEvent::new(kind, Utc.with_ymd_and_hms(2026, 3, 1, hour, 30, 0).unwrap())
+    };
+    relay_events::apply_page(
+        &store,
+        &[hit(EventKind::Open, 10), hit(EventKind::Click, 11)],
+        "1",
+    )
+    .await
+    .unwrap();
+    Store::close(store).await;
+    campaign.to_string()
+}
+
+#[tokio::test]
+async fn show_lists_the_campaigns_sent_to_a_contact_with_their_opens_and_clicks() {
+    let ws = Workspace::new();
+    ws.ok(&[
+        "contacts",
+        "add",
+        "--email",
+        "ada@example.com",
+        "--first-name",
+        "Ada",
+    ]);
+    let campaign = ada_opened_and_clicked(&ws).await;
+
+    let human = ws.ok(&["contacts", "show", "ada@example.com"]);
+    let section = human
+        .split("Campaigns:")
+        .nth(1)
+        .expect("a Campaigns section");
+    let lines: Vec<&str> = section
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(3)
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "  2026-03-01 11:30  clicked      Spring news",
+            "  2026-03-01 10:30  opened       Spring news",
+            "  2026-03-01 09:00  sent         Spring news",
+        ]
+    );
+
+    let shown = ws.json(&["contacts", "show", "ada@example.com", "--json"]);
+    let row = &shown["campaigns"][0];
+    assert_eq!(row["campaign_id"], campaign.as_str());
+    assert_eq!(row["campaign_name"], "Spring news");
+    assert_eq!(row["status"], "sent");
+    assert_eq!(row["opened_at"], "2026-03-01T10:30:00Z");
+    assert_eq!(row["clicked_at"], "2026-03-01T11:30:00Z");
+    assert!(row["bounced_at"].is_null());
+}
