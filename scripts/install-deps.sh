@@ -16,6 +16,8 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver dbus-x11 imagemagick
   # keychain and notifications without a desktop session (tests)
   gnome-keyring libsecret-tools dunst libnotify-bin
+  # the composer tests read messages back and verify DKIM with dkimpy
+  python3-dkim openssl
   # the relay's shared-store tests (a throwaway cluster per test run)
   postgresql
   # the SMTP tests' real server (aiosmtpd in a venv, see install_smtpd)

@@ -14,6 +14,7 @@ use crate::dto::contacts::*;
 use crate::dto::import::*;
 use crate::dto::relay::*;
 use crate::dto::segments::*;
+use crate::dto::sending::*;
 use crate::dto::workspace::*;
 use crate::error::{CommandError, ErrorKind};
 
@@ -89,6 +90,18 @@ fn export_into(dir: &Path) -> Result<(), ts_rs::ExportError> {
         TemplateSummary,
         TemplateDetail,
         TemplateInput,
+        AudienceSummary,
+        CampaignPreview,
+        CampaignProgress,
+        RecipientStatus,
+        RecipientQuery,
+        RecipientRow,
+        RecipientPage,
+        SmtpSecurity,
+        EmailSettingsInput,
+        EmailSettingsView,
+        SmtpTestReport,
+        SmtpPreset,
     );
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod import;
 pub mod relay;
 pub mod segments;
+pub mod sending;
 #[cfg(test)]
 mod tests;
 pub mod workspace;

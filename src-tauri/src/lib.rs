@@ -20,6 +20,7 @@ mod error;
 #[cfg(test)]
 mod ipc_tests;
 mod parse;
+mod sending;
 mod state;
 mod uploads;
 
@@ -39,6 +40,7 @@ pub fn run() {
         }))
         .setup(move |app| {
             let state = tauri::async_runtime::block_on(AppState::open(app.handle(), db))?;
+            state.sender.start_scheduler();
             app.manage(state);
             Ok(())
         })
@@ -102,6 +104,24 @@ fn invoke_handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 's
         commands::campaigns::campaign_templates_delete,
         commands::campaigns::campaign_attachments_add,
         commands::campaigns::campaign_attachments_remove,
+        commands::sending::campaign_audience,
+        commands::sending::campaign_preview,
+        commands::sending::campaign_test_send,
+        commands::sending::campaign_send_now,
+        commands::sending::campaign_schedule,
+        commands::sending::campaign_unschedule,
+        commands::sending::campaign_pause,
+        commands::sending::campaign_resume,
+        commands::sending::campaign_cancel,
+        commands::sending::campaign_retry_failed,
+        commands::sending::campaign_resend_in_doubt,
+        commands::sending::campaign_progress,
+        commands::sending::campaign_recipients,
+        commands::sending::campaign_recipients_export,
+        commands::email::email_settings_get,
+        commands::email::email_settings_save,
+        commands::email::email_settings_test,
+        commands::email::email_presets,
     ]
 }
 

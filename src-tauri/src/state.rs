@@ -12,6 +12,7 @@ use herald_store::Store;
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::dto::relay::SyncSummary;
+use crate::sending::{Sender, SyncBeforeBatch};
 use crate::uploads::Uploads;
 
 /// The workspace file's name inside the app-data folder. The CLI's default
@@ -33,8 +34,10 @@ pub struct AppState {
     pub secrets: Arc<dyn Secrets>,
     /// Pulls the relay's events while the app runs: at start, every
     /// `sync_interval`, and on "Sync now". Idle until a relay is set up.
-    pub sync: SyncLoop,
+    pub sync: Arc<SyncLoop>,
     pub sync_interval: std::time::Duration,
+    /// Runs campaigns in the background and starts scheduled ones.
+    pub sender: Arc<Sender>,
     /// What the last "Sync now" did (the loop's own runs record only their
     /// time or error, in the workspace).
     last_sync: Mutex<Option<SyncSummary>>,
@@ -81,9 +84,16 @@ impl AppState {
         secrets: Arc<dyn Secrets>,
         sync: LoopOptions,
     ) -> Self {
+        let sync_loop = Arc::new(SyncLoop::start(store.clone(), Arc::clone(&secrets), sync));
+        let sender = Sender::new(
+            store.clone(),
+            Arc::clone(&secrets),
+            Some(Arc::new(SyncBeforeBatch(Arc::clone(&sync_loop)))),
+        );
         AppState {
-            sync: SyncLoop::start(store.clone(), Arc::clone(&secrets), sync),
+            sync: sync_loop,
             sync_interval: sync.interval,
+            sender,
             store,
             workspace,
             uploads,

@@ -3,4 +3,5 @@
 
 pub mod campaign;
 pub mod compose;
+pub mod hints;
 pub mod smtp;

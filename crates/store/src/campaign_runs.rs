@@ -235,6 +235,21 @@ pub async fn finish(store: &Store, id: Uuid) -> Result<()> {
     .await
 }
 
+/// Takes a `sent` campaign back to `sending`, after some of its recipients
+/// were queued again ("retry failed", "resend these").
+pub async fn reopen(store: &Store, id: Uuid) -> Result<()> {
+    transition(
+        store,
+        id,
+        &["sent"],
+        "sending",
+        "reopened",
+        &[],
+        &[("finished_at", None)],
+    )
+    .await
+}
+
 /// Stops a campaign that cannot go on (the server refused the login, the
 /// content cannot be rendered), keeping the reason.
 pub async fn fail(store: &Store, id: Uuid, reason: &str) -> Result<()> {

@@ -4,10 +4,12 @@
 
 pub mod campaigns;
 pub mod contacts;
+pub mod email;
 pub mod import;
 pub mod interactions;
 pub mod projects;
 pub mod relay;
 pub mod segments;
+pub mod sending;
 pub mod tags;
 pub mod workspace;
