@@ -22,6 +22,7 @@ use crate::uploads::Uploads;
 
 mod campaigns;
 mod relay;
+mod sending;
 
 struct TestApp {
     _dir: tempfile::TempDir,
