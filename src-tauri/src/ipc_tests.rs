@@ -21,6 +21,7 @@ use crate::state::AppState;
 use crate::uploads::Uploads;
 
 mod campaigns;
+mod contact_campaigns;
 mod relay;
 mod sending;
 

@@ -229,6 +229,7 @@ export class FakeBackend {
       consentEvents: [],
       interactions: [],
       projects: [],
+      campaigns: [],
       ...extra,
     };
     this.contacts.push(detail);

@@ -2,7 +2,7 @@
 
 use herald_core::{ContactId, EmailStatus, SmsStatus};
 use herald_store::consent_events::{self, ConsentInput};
-use herald_store::{contacts, interactions, projects, settings, tags, Store};
+use herald_store::{contacts, interactions, ledger, projects, settings, tags, Store};
 use tauri::State;
 
 use crate::dto::{
@@ -22,7 +22,8 @@ pub(crate) async fn detail(store: &Store, id: ContactId) -> CommandResult<Contac
     let events = consent_events::for_contact(store, id).await?;
     let timeline = interactions::for_contact(store, id).await?;
     let deals = projects::for_contact(store, id).await?;
-    Ok(ContactDetail::new(&contact, &events, &timeline, &deals))
+    let campaigns = ledger::for_contact(store, id.as_uuid()).await?;
+    Ok(ContactDetail::new(&contact, &events, &timeline, &deals).with_campaigns(&campaigns))
 }
 
 #[tauri::command]

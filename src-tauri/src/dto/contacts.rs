@@ -3,12 +3,14 @@
 use herald_store::consent_events::ConsentEvent;
 use herald_store::contacts::{self, Contact};
 use herald_store::interactions::Interaction;
+use herald_store::ledger::ContactCampaign;
 use herald_store::projects::Project;
 use herald_store::tags;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::instant;
+use super::sending::RecipientStatus;
 
 /// Whether a contact may be sent email.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -338,6 +340,8 @@ pub struct ContactDetail {
     pub consent_events: Vec<ConsentEventView>,
     pub interactions: Vec<InteractionView>,
     pub projects: Vec<ProjectView>,
+    /// The campaigns sent (or being sent) to the contact, newest first.
+    pub campaigns: Vec<ContactCampaignView>,
 }
 
 impl ContactDetail {
@@ -357,6 +361,54 @@ impl ContactDetail {
             consent_events: events.iter().map(ConsentEventView::from).collect(),
             interactions: interactions.iter().map(InteractionView::from).collect(),
             projects: projects.iter().map(ProjectView::from).collect(),
+            campaigns: Vec::new(),
+        }
+    }
+
+    /// The detail with the campaigns on the contact's timeline.
+    pub fn with_campaigns(mut self, campaigns: &[ContactCampaign]) -> Self {
+        self.campaigns = campaigns.iter().map(ContactCampaignView::from).collect();
+        self
+    }
+}
+
+/// A campaign on a contact's timeline: when it went to them and what they
+/// did with it, each instant the first one seen (RFC 3339; null: not seen).
+/// Machine opens (privacy proxies) and scanner clicks are not in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactCampaignView {
+    pub campaign_id: String,
+    pub campaign_name: String,
+    pub channel: Channel,
+    pub status: RecipientStatus,
+    pub sent_at: Option<String>,
+    pub delivered_at: Option<String>,
+    pub opened_at: Option<String>,
+    pub clicked_at: Option<String>,
+    pub bounced_at: Option<String>,
+    pub complained_at: Option<String>,
+    pub unsubscribed_at: Option<String>,
+}
+
+impl From<&ContactCampaign> for ContactCampaignView {
+    fn from(c: &ContactCampaign) -> Self {
+        let at = |ms: Option<i64>| ms.map(|ms| instant(herald_store::from_millis(ms)));
+        ContactCampaignView {
+            campaign_id: c.campaign_id.to_string(),
+            campaign_name: c.campaign_name.clone(),
+            channel: match c.channel.as_str() {
+                "sms" => Channel::Sms,
+                _ => Channel::Email,
+            },
+            status: c.status.into(),
+            sent_at: at(c.sent_at),
+            delivered_at: at(c.delivered_at),
+            opened_at: at(c.opened_at),
+            clicked_at: at(c.clicked_at),
+            bounced_at: at(c.bounced_at),
+            complained_at: at(c.complained_at),
+            unsubscribed_at: at(c.unsubscribed_at),
         }
     }
 }

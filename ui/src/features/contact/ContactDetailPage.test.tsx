@@ -162,3 +162,60 @@ describe("contact detail", () => {
     expect(await screen.findByTestId("contact-name")).toHaveTextContent("Ada Lovelace");
   });
 });
+
+describe("contact timeline with campaigns", () => {
+  const spring = {
+    campaignId: "k-spring",
+    campaignName: "Spring news",
+    channel: "email" as const,
+    status: "sent" as const,
+    sentAt: "2024-03-01T09:00:00.000Z",
+    deliveredAt: "2024-03-01T09:00:05.000Z",
+    openedAt: "2024-03-01T11:00:00.000Z",
+    clickedAt: "2024-03-01T11:00:00.000Z",
+    bouncedAt: null,
+    complainedAt: null,
+    unsubscribedAt: "2024-03-02T08:00:00.000Z",
+  };
+
+  it("merges the campaign's events with logged interactions by time, each naming its campaign with a link", async () => {
+    const fake = new FakeBackend().install();
+    fake.add(
+      { id: "c-ada", firstName: "Ada", email: "ada@example.com" },
+      {
+        interactions: [
+          { id: "i1", kind: "call", occurredAt: "2024-03-01T10:00:00Z", summary: "Called about the launch" },
+          { id: "i2", kind: "note", occurredAt: "2024-02-01T10:00:00Z", summary: "Met at the fair" },
+        ],
+        campaigns: [spring],
+      },
+    );
+    renderApp("/contacts/c-ada");
+    const timeline = await screen.findByTestId("interactions-timeline");
+    const lines = within(timeline)
+      .getAllByText(/^(Sent|Opened|Clicked|Bounced|Unsubscribed|Call|Note)$/)
+      .map((el) => el.textContent);
+    // Newest first; the click implied the open at the same instant, so it comes first.
+    expect(lines).toEqual(["Unsubscribed", "Clicked", "Opened", "Call", "Sent", "Note"]);
+    const links = within(timeline).getAllByTestId("timeline-campaign-link");
+    expect(links).toHaveLength(4);
+    expect(links[0]).toHaveTextContent("“Spring news”");
+    expect(links[0]).toHaveAttribute("href", "/campaigns/k-spring");
+    // Delivery is the expected case and not a line of its own.
+    expect(timeline).not.toHaveTextContent("Delivered");
+  });
+
+  it("shows a contact's campaigns even when nothing was logged by hand", async () => {
+    const fake = new FakeBackend().install();
+    fake.add(
+      { id: "c-ada", firstName: "Ada", email: "ada@example.com" },
+      { campaigns: [{ ...spring, openedAt: null, clickedAt: null, unsubscribedAt: null, bouncedAt: "2024-03-01T09:01:00.000Z" }] },
+    );
+    renderApp("/contacts/c-ada");
+    const timeline = await screen.findByTestId("interactions-timeline");
+    expect(within(timeline).getAllByTestId("timeline-campaign-event").map((el) => el.textContent)).toEqual([
+      expect.stringContaining("Bounced“Spring news”"),
+      expect.stringContaining("Sent“Spring news”"),
+    ]);
+  });
+});

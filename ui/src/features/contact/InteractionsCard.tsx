@@ -1,13 +1,19 @@
-import { Button, Group, Paper, Select, Stack, Text, Textarea, TextInput, ThemeIcon, Timeline } from "@mantine/core";
+import { Anchor, Button, Group, Paper, Select, Stack, Text, Textarea, TextInput, ThemeIcon, Timeline } from "@mantine/core";
 import {
   IconCalendarEvent,
+  IconClick,
   IconMail,
+  IconMailOff,
+  IconMailOpened,
   IconMessage,
   IconNote,
   IconPhone,
   IconPlus,
+  IconSend,
   IconSpeakerphone,
+  IconThumbDown,
   IconTimeline,
+  IconUserMinus,
   IconDots,
 } from "@tabler/icons-react";
 import { useState, type FormEvent, type ReactNode } from "react";
@@ -15,7 +21,10 @@ import { errorField, errorMessage } from "../../api/errors";
 import { interactionsAdd } from "../../api/interactions";
 import type { ContactDetail } from "../../bindings/ContactDetail";
 import { EmptyHint } from "../../components/EmptyHint";
+import type { InteractionView } from "../../bindings/InteractionView";
 import { formatDateTime, localDateTimeInputValue } from "../../lib/format";
+import { Link } from "react-router";
+import { campaignEvents, STEP_LABELS, stepRank, type CampaignEvent, type CampaignStep } from "./campaignEvents";
 import { SectionCard } from "./SectionCard";
 
 /** Kinds a person logs by hand (campaign interactions are recorded by Herald itself). */
@@ -36,6 +45,46 @@ const ICONS: Record<string, ReactNode> = {
   sms: <IconMessage size={12} />,
   campaign: <IconSpeakerphone size={12} />,
 };
+
+const STEP_ICONS: Record<CampaignStep, ReactNode> = {
+  sent: <IconSend size={12} />,
+  opened: <IconMailOpened size={12} />,
+  clicked: <IconClick size={12} />,
+  bounced: <IconMailOff size={12} />,
+  complained: <IconThumbDown size={12} />,
+  unsubscribed: <IconUserMinus size={12} />,
+};
+
+/** Steps that withdrew the contact or failed: shown in red. */
+const ALARMING: CampaignStep[] = ["bounced", "complained", "unsubscribed"];
+
+type Entry = { type: "interaction"; at: string; item: InteractionView } | { type: "campaign"; at: string; item: CampaignEvent };
+
+/** Logged interactions and campaign events, newest first. */
+function timeline(detail: ContactDetail): Entry[] {
+  const entries: Entry[] = [
+    ...detail.interactions.map((i): Entry => ({ type: "interaction", at: i.occurredAt, item: i })),
+    ...campaignEvents(detail.campaigns).map((e): Entry => ({ type: "campaign", at: e.at, item: e })),
+  ];
+  const rank = (e: Entry) => (e.type === "campaign" ? stepRank(e.item.step) : -1);
+  return entries.sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || rank(b) - rank(a));
+}
+
+function CampaignItemTitle({ event }: { event: CampaignEvent }) {
+  return (
+    <Group gap={6}>
+      <Text size="sm" fw={600}>
+        {STEP_LABELS[event.step]}
+      </Text>
+      <Anchor component={Link} to={`/campaigns/${event.campaignId}`} size="sm" data-testid="timeline-campaign-link">
+        “{event.campaignName}”
+      </Anchor>
+      <Text size="xs" c="dimmed" className="tabular">
+        {formatDateTime(event.at)}
+      </Text>
+    </Group>
+  );
+}
 
 const kindLabel = (kind: string) =>
   INTERACTION_KINDS.find((k) => k.value === kind)?.label ?? (kind === "campaign" ? "Campaign" : kind);
@@ -129,7 +178,7 @@ function LogForm({ contactId, onSaved, onCancel }: {
 
 export function InteractionsCard({ detail, onChanged }: { detail: ContactDetail; onChanged: (d: ContactDetail) => void }) {
   const [adding, setAdding] = useState(false);
-  const items = [...detail.interactions].sort((a, b) => (a.occurredAt < b.occurredAt ? 1 : -1));
+  const items = timeline(detail);
   return (
     <SectionCard
       title="Interactions"
@@ -156,30 +205,43 @@ export function InteractionsCard({ detail, onChanged }: { detail: ContactDetail;
         !adding && <EmptyHint icon={<IconTimeline size={18} />} text="No interactions yet. Log calls, meetings and notes to keep the history in one place." />
       ) : (
         <Timeline bulletSize={24} lineWidth={2} data-testid="interactions-timeline">
-          {items.map((i) => (
-            <Timeline.Item
-              key={i.id}
-              bullet={
-                <ThemeIcon size={22} radius="xl" variant="light">
-                  {ICONS[i.kind] ?? <IconDots size={12} />}
-                </ThemeIcon>
-              }
-              title={
-                <Group gap={8}>
-                  <Text size="sm" fw={600}>
-                    {kindLabel(i.kind)}
-                  </Text>
-                  <Text size="xs" c="dimmed" className="tabular">
-                    {formatDateTime(i.occurredAt)}
-                  </Text>
-                </Group>
-              }
-            >
-              <Text size="sm" mt={2} style={{ whiteSpace: "pre-wrap" }}>
-                {i.summary}
-              </Text>
-            </Timeline.Item>
-          ))}
+          {items.map((e) =>
+            e.type === "campaign" ? (
+              <Timeline.Item
+                key={e.item.key}
+                data-testid="timeline-campaign-event"
+                bullet={
+                  <ThemeIcon size={22} radius="xl" variant="light" color={ALARMING.includes(e.item.step) ? "red" : undefined}>
+                    {STEP_ICONS[e.item.step]}
+                  </ThemeIcon>
+                }
+                title={<CampaignItemTitle event={e.item} />}
+              />
+            ) : (
+              <Timeline.Item
+                key={e.item.id}
+                bullet={
+                  <ThemeIcon size={22} radius="xl" variant="light">
+                    {ICONS[e.item.kind] ?? <IconDots size={12} />}
+                  </ThemeIcon>
+                }
+                title={
+                  <Group gap={8}>
+                    <Text size="sm" fw={600}>
+                      {kindLabel(e.item.kind)}
+                    </Text>
+                    <Text size="xs" c="dimmed" className="tabular">
+                      {formatDateTime(e.item.occurredAt)}
+                    </Text>
+                  </Group>
+                }
+              >
+                <Text size="sm" mt={2} style={{ whiteSpace: "pre-wrap" }}>
+                  {e.item.summary}
+                </Text>
+              </Timeline.Item>
+            ),
+          )}
         </Timeline>
       )}
     </SectionCard>
