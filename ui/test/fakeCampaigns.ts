@@ -58,6 +58,8 @@ export class FakeCampaigns {
     trackingNote: "Opens and clicks are counted through your relay.",
   };
   settings: EmailSettingsView = {
+    dkimDomain: null,
+    dkimSelector: null,
     host: "",
     port: 587,
     security: "starttls",
@@ -431,8 +433,16 @@ export class FakeCampaigns {
 
   private saveSettings(input: EmailSettingsInput): EmailSettingsView {
     this.checkSettings(input);
-    const { password, ...rest } = input;
-    this.settings = { ...rest, passwordStored: this.settings.passwordStored || !!password, configured: true };
+    const { password, dkimDomain, dkimSelector, dkimPrivateKey, ...rest } = input;
+    const dkimOff = dkimDomain !== undefined && (dkimDomain ?? "").trim() === "";
+    this.settings = {
+      ...rest,
+      dkimDomain: dkimOff ? null : (dkimDomain ?? this.settings.dkimDomain),
+      dkimSelector: dkimOff ? null : (dkimSelector ?? this.settings.dkimSelector),
+      passwordStored: this.settings.passwordStored || !!password,
+      configured: true,
+    };
+    void dkimPrivateKey;
     return structuredClone(this.settings);
   }
 

@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use herald_core::EmailAddress;
-use herald_send::email::campaign::UNSUBSCRIBE_MAILTO;
+use herald_send::email::campaign::{DkimSetting, DKIM, UNSUBSCRIBE_MAILTO};
+use herald_send::email::compose::DkimSettings;
 use herald_send::email::smtp::{self, Endpoint, PasswordChange, SmtpSettings};
 use herald_send::secrets::{Secret, SecretName};
 use herald_store::settings;
@@ -49,6 +50,7 @@ async fn view(state: &AppState) -> CommandResult<EmailSettingsView> {
         .await
         .map_err(settings_error)?;
     let mailto: Option<String> = settings::get(&state.store, UNSUBSCRIBE_MAILTO).await?;
+    let dkim: Option<DkimSetting> = settings::get(&state.store, DKIM).await?;
     let secrets = Arc::clone(&state.secrets);
     let stored = match saved.as_ref().and_then(SmtpSettings::username) {
         Some(_) => tokio::task::spawn_blocking(move || secrets.get(SecretName::SmtpPassword))
@@ -59,7 +61,7 @@ async fn view(state: &AppState) -> CommandResult<EmailSettingsView> {
             .unwrap_or(false),
         None => false,
     };
-    Ok(EmailSettingsView::new(saved.as_ref(), mailto, stored))
+    Ok(EmailSettingsView::new(saved.as_ref(), mailto, dkim, stored))
 }
 
 #[tauri::command]
@@ -93,6 +95,7 @@ pub async fn email_settings_save(
     };
     // Check everything before writing anything.
     SmtpSettings::parse(&input.smtp(default_timeout())).map_err(settings_error)?;
+    let dkim = dkim_change(&state, &input).await?;
     smtp::settings::save(
         &state.store,
         Arc::clone(&state.secrets),
@@ -102,7 +105,88 @@ pub async fn email_settings_save(
     .await
     .map_err(settings_error)?;
     settings::set(&state.store, UNSUBSCRIBE_MAILTO, &mailto).await?;
+    apply_dkim(&state, dkim).await?;
     view(&state).await
+}
+
+/// What a save does to DKIM.
+enum DkimChange {
+    Keep,
+    Remove,
+    /// The domain and selector, and a new key when one was entered.
+    Set(DkimSetting, Option<Secret>),
+}
+
+/// Checks the form's DKIM fields: a key must parse, and a domain needs a
+/// selector and a key (entered now or stored before).
+async fn dkim_change(state: &AppState, input: &EmailSettingsInput) -> CommandResult<DkimChange> {
+    let Some(domain) = input.dkim_domain.as_deref().map(str::trim) else {
+        return Ok(DkimChange::Keep);
+    };
+    if domain.is_empty() {
+        return Ok(DkimChange::Remove);
+    }
+    let selector = input.dkim_selector.as_deref().map(str::trim).unwrap_or("");
+    if selector.is_empty() {
+        return Err(CommandError::validation(
+            "dkimSelector",
+            "enter the selector your DNS record is published under (e.g. herald)",
+        ));
+    }
+    let entered = input
+        .dkim_private_key
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty());
+    let key = match entered {
+        Some(key) => Secret::new(key.to_owned()),
+        None => {
+            let secrets = Arc::clone(&state.secrets);
+            tokio::task::spawn_blocking(move || secrets.get(SecretName::DkimKey))
+                .await
+                .map_err(|e| {
+                    CommandError::internal(&anyhow::anyhow!("a keychain call stopped: {e}"))
+                })??
+                .ok_or_else(|| {
+                    CommandError::validation("dkimPrivateKey", "paste the DKIM private key (PEM)")
+                })?
+        }
+    };
+    DkimSettings::new(domain, selector, key.expose())
+        .map_err(|e| CommandError::validation("dkimPrivateKey", e.to_string()))?;
+    Ok(DkimChange::Set(
+        DkimSetting {
+            domain: domain.to_ascii_lowercase(),
+            selector: selector.to_ascii_lowercase(),
+        },
+        entered.map(|_| key),
+    ))
+}
+
+async fn apply_dkim(state: &AppState, change: DkimChange) -> CommandResult<()> {
+    let secrets = Arc::clone(&state.secrets);
+    match change {
+        DkimChange::Keep => {}
+        DkimChange::Remove => {
+            tokio::task::spawn_blocking(move || secrets.delete(SecretName::DkimKey))
+                .await
+                .map_err(|e| {
+                    CommandError::internal(&anyhow::anyhow!("a keychain call stopped: {e}"))
+                })??;
+            settings::set::<Option<DkimSetting>>(&state.store, DKIM, &None).await?;
+        }
+        DkimChange::Set(setting, key) => {
+            if let Some(key) = key {
+                tokio::task::spawn_blocking(move || secrets.set(SecretName::DkimKey, &key))
+                    .await
+                    .map_err(|e| {
+                        CommandError::internal(&anyhow::anyhow!("a keychain call stopped: {e}"))
+                    })??;
+            }
+            settings::set(&state.store, DKIM, &setting).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Connects with the form's settings (the stored password when the form

@@ -2,6 +2,7 @@
 //! contract"). Instants here are ms since the epoch, as in the campaign
 //! types.
 
+use herald_send::email::campaign::DkimSetting;
 use herald_send::email::smtp::{Preset, Security, SmtpSettings, SmtpSettingsInput};
 use herald_store::ledger::{self, Audience};
 use serde::{Deserialize, Serialize};
@@ -198,6 +199,19 @@ pub struct EmailSettingsInput {
     /// The address that unsubscribes whoever writes to it (the mailto part
     /// of List-Unsubscribe; required when no relay is set up).
     pub unsubscribe_mailto: Option<String>,
+    /// DKIM signing: the domain (d=) and selector (s=); empty domain: no
+    /// DKIM. Absent: unchanged.
+    #[serde(default)]
+    #[ts(optional)]
+    pub dkim_domain: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub dkim_selector: Option<String>,
+    /// The private key in PEM (RSA or Ed25519), stored in the keychain only.
+    /// Absent or null: keep the stored key.
+    #[serde(default)]
+    #[ts(optional)]
+    pub dkim_private_key: Option<String>,
 }
 
 impl EmailSettingsInput {
@@ -232,6 +246,9 @@ pub struct EmailSettingsView {
     pub messages_per_second: f64,
     pub connections: u8,
     pub unsubscribe_mailto: Option<String>,
+    /// DKIM's domain and selector when messages are signed.
+    pub dkim_domain: Option<String>,
+    pub dkim_selector: Option<String>,
     /// A password is in the keychain.
     pub password_stored: bool,
     /// Settings have been saved (a campaign can be sent).
@@ -242,6 +259,7 @@ impl EmailSettingsView {
     pub fn new(
         saved: Option<&SmtpSettings>,
         mailto: Option<String>,
+        dkim: Option<DkimSetting>,
         password_stored: bool,
     ) -> EmailSettingsView {
         let input = saved.map(SmtpSettings::to_input).unwrap_or_default();
@@ -257,6 +275,8 @@ impl EmailSettingsView {
             messages_per_second: input.messages_per_second,
             connections: input.connections,
             unsubscribe_mailto: mailto,
+            dkim_domain: dkim.as_ref().map(|d| d.domain.clone()),
+            dkim_selector: dkim.map(|d| d.selector),
             password_stored,
             configured: saved.is_some(),
         }

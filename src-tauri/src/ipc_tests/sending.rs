@@ -271,3 +271,49 @@ fn test_connection_reports_the_failure_in_plain_words() {
     assert_eq!(report["ok"], false);
     assert!(!report["reply"].as_str().unwrap().is_empty());
 }
+
+#[test]
+fn a_saved_dkim_key_signs_the_messages_and_never_comes_back() {
+    let Some(server) = Smtpd::start() else {
+        return;
+    };
+    let app = app();
+    let id = campaign(&app);
+    let key = Command::new("openssl")
+        .args(["genpkey", "-algorithm", "ed25519"])
+        .output()
+        .expect("openssl makes an Ed25519 key");
+    let pem = String::from_utf8(key.stdout).unwrap();
+    assert!(pem.contains("PRIVATE KEY"), "{pem}");
+
+    let mut input = settings(server.port);
+    input["dkimDomain"] = json!("acme.example");
+    input["dkimSelector"] = json!("herald");
+    input["dkimPrivateKey"] =
+        json!("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----");
+    let bad = app.err("email_settings_save", json!({"input": input.clone()}));
+    assert_eq!(error_of(&bad), ("validation", Some("dkimPrivateKey")));
+
+    input["dkimPrivateKey"] = json!(pem);
+    let saved = app.ok("email_settings_save", json!({"input": input}));
+    assert_eq!(saved["dkimDomain"], "acme.example");
+    assert_eq!(saved["dkimSelector"], "herald");
+    assert!(!saved.to_string().contains("PRIVATE KEY"));
+
+    // Saving again without the key keeps the stored one.
+    let kept = app.ok(
+        "email_settings_save",
+        json!({"input": settings(server.port)}),
+    );
+    assert_eq!(kept["dkimDomain"], "acme.example");
+    app.ok(
+        "campaign_test_send",
+        json!({"id": id, "addresses": ["me@acme.example"]}),
+    );
+    let sent = server.received();
+    assert!(
+        sent[0].1.contains("DKIM-Signature:") && sent[0].1.contains("d=acme.example"),
+        "{}",
+        sent[0].1
+    );
+}

@@ -13,4 +13,14 @@ password: string | null, fromName: string, fromAddress: string, replyTo: string 
  * The address that unsubscribes whoever writes to it (the mailto part
  * of List-Unsubscribe; required when no relay is set up).
  */
-unsubscribeMailto: string | null, };
+unsubscribeMailto: string | null, 
+/**
+ * DKIM signing: the domain (d=) and selector (s=); empty domain: no
+ * DKIM. Absent: unchanged.
+ */
+dkimDomain?: string, dkimSelector?: string, 
+/**
+ * The private key in PEM (RSA or Ed25519), stored in the keychain only.
+ * Absent or null: keep the stored key.
+ */
+dkimPrivateKey?: string, };

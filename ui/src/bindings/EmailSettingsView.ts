@@ -6,6 +6,10 @@ import type { SmtpSecurity } from "./SmtpSecurity";
  */
 export type EmailSettingsView = { host: string, port: number, security: SmtpSecurity, username: string | null, fromName: string, fromAddress: string, replyTo: string | null, messagesPerSecond: number, connections: number, unsubscribeMailto: string | null, 
 /**
+ * DKIM's domain and selector when messages are signed.
+ */
+dkimDomain: string | null, dkimSelector: string | null, 
+/**
  * A password is in the keychain.
  */
 passwordStored: boolean, 
