@@ -129,4 +129,20 @@ describe("campaign detail", () => {
     expect(await screen.findByTestId("template-picker")).toBeInTheDocument();
     expect(screen.queryByTestId("send-mode-later")).not.toBeInTheDocument();
   });
+
+  it("asks before sending a scheduled campaign whose time passed while the app was closed", async () => {
+    const { campaigns } = setup();
+    const c = campaigns.add({ name: "Late news", status: "scheduled", scheduledAt: Date.now() - 3 * 60 * 60 * 1000 });
+    renderApp(`/campaigns/${c.id}`);
+    expect(await screen.findByTestId("campaign-overdue")).toHaveTextContent("was not sent");
+    expect(screen.getByTestId("campaign-send-overdue")).toBeInTheDocument();
+  });
+
+  it("offers to resume a campaign that failed, with the reason", async () => {
+    const { campaigns } = setup();
+    const c = campaigns.add({ name: "Stopped", status: "failed", lastError: "535 5.7.8 Authentication failed" });
+    renderApp(`/campaigns/${c.id}`);
+    expect(await screen.findByTestId("campaign-last-error")).toHaveTextContent("535 5.7.8");
+    expect(screen.getByTestId("campaign-resume")).toBeInTheDocument();
+  });
 });

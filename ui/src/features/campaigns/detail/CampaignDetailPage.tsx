@@ -27,6 +27,9 @@ import { CampaignStatusBadge } from "../CampaignStatusBadge";
 import { ConfirmDialog, type Confirmation } from "../ConfirmDialog";
 import { DeleteCampaignModal } from "../DeleteCampaignModal";
 import { SendConfirmModal, type SendPlan } from "../SendConfirmModal";
+
+/** How late a scheduled campaign may be before a person must confirm it. */
+const OVERDUE_MS = 60 * 60 * 1000;
 import { formatInstant } from "../time";
 import { ProgressCard } from "./ProgressCard";
 import { RecipientsTable } from "./RecipientsTable";
@@ -170,6 +173,9 @@ export function CampaignDetailPage() {
   }
 
   const editable = ["draft", "scheduled", "paused"].includes(s) && c.editable;
+  // The app does not start a campaign more than an hour late on its own
+  // (docs/campaigns.md, "Scheduling"): a person confirms.
+  const overdue = s === "scheduled" && c.scheduledAt !== null && Date.now() - c.scheduledAt > OVERDUE_MS;
   const started = recipients > 0 || ["sending", "paused", "sent", "failed"].includes(s);
 
   return (
@@ -205,7 +211,7 @@ export function CampaignDetailPage() {
                 Pause
               </Button>
             )}
-            {s === "paused" && (
+            {(s === "paused" || s === "failed") && (
               <Button leftSection={<IconPlayerPlay size={16} />} onClick={() => void resume()} data-testid="campaign-resume">
                 Resume
               </Button>
@@ -218,6 +224,11 @@ export function CampaignDetailPage() {
             {["draft", "cancelled", "failed", "sent"].includes(s) && (
               <Button variant="subtle" color="red" leftSection={<IconTrash size={16} />} onClick={() => setDeleting(true)} data-testid="campaign-detail-delete">
                 Delete
+              </Button>
+            )}
+            {overdue && (
+              <Button leftSection={<IconSend size={16} />} onClick={() => setPlan({ kind: "now" })} data-testid="campaign-send-overdue">
+                Send now…
               </Button>
             )}
             {s === "draft" && (
@@ -240,6 +251,12 @@ export function CampaignDetailPage() {
       />
 
       <Stack gap="lg">
+        {overdue && (
+          <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} />} title="Its time has passed" data-testid="campaign-overdue">
+            This campaign was due {formatInstant(c.scheduledAt, zone)}, while Herald was closed, so it was not sent. Send it now if it should
+            still go out, or unschedule it and pick a new time.
+          </Alert>
+        )}
         {c.lastError && s === "failed" && (
           <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title="Sending stopped" data-testid="campaign-last-error">
             {c.lastError}
