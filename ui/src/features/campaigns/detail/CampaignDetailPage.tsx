@@ -57,6 +57,9 @@ export function CampaignDetailPage() {
   const [error, setError] = useState<string | null>(null);
   const [ask, setAsk] = useState<Confirmation | null>(null);
   const [plan, setPlan] = useState<SendPlan | null>(null);
+  // When the page opened: "overdue" is judged against it, not re-read on
+  // every render.
+  const [openedAt] = useState(() => Date.now());
   const [deleting, setDeleting] = useState(false);
   const [refreshKey, setRefreshKey] = useState(0);
 
@@ -175,7 +178,7 @@ export function CampaignDetailPage() {
   const editable = ["draft", "scheduled", "paused"].includes(s) && c.editable;
   // The app does not start a campaign more than an hour late on its own
   // (docs/campaigns.md, "Scheduling"): a person confirms.
-  const overdue = s === "scheduled" && c.scheduledAt !== null && Date.now() - c.scheduledAt > OVERDUE_MS;
+  const overdue = s === "scheduled" && c.scheduledAt !== null && openedAt - c.scheduledAt > OVERDUE_MS;
   const started = recipients > 0 || ["sending", "paused", "sent", "failed"].includes(s);
 
   return (
