@@ -1,4 +1,4 @@
-import { Alert, Box, Button, Code, Group, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
+import { Alert, Box, Button, Code, Group, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconAlertTriangle, IconCircleCheck, IconPlugConnected, IconPointFilled } from "@tabler/icons-react";
 import { useState, type FormEvent } from "react";
@@ -6,7 +6,10 @@ import { emailSettingsSave, emailSettingsTest, type EmailSettingsInput, type Ema
 import { errorField, errorMessage } from "../../api/errors";
 
 type Field = keyof EmailSettingsInput;
-type Values = Omit<EmailSettingsInput, "port" | "messagesPerSecond" | "connections" | "username" | "password" | "replyTo" | "unsubscribeMailto"> & {
+type Values = Omit<
+  EmailSettingsInput,
+  "port" | "messagesPerSecond" | "connections" | "username" | "password" | "replyTo" | "unsubscribeMailto" | "dkimDomain" | "dkimSelector" | "dkimPrivateKey"
+> & {
   port: number | string;
   messagesPerSecond: number | string;
   connections: number | string;
@@ -14,6 +17,9 @@ type Values = Omit<EmailSettingsInput, "port" | "messagesPerSecond" | "connectio
   password: string;
   replyTo: string;
   unsubscribeMailto: string;
+  dkimDomain: string;
+  dkimSelector: string;
+  dkimPrivateKey: string;
 };
 
 const SECURITY: { value: SmtpSecurity; label: string }[] = [
@@ -37,6 +43,9 @@ function valuesOf(v: EmailSettingsView): Values {
     messagesPerSecond: v.messagesPerSecond,
     connections: v.connections,
     unsubscribeMailto: v.unsubscribeMailto ?? "",
+    dkimDomain: v.dkimDomain ?? "",
+    dkimSelector: v.dkimSelector ?? "",
+    dkimPrivateKey: "",
   };
 }
 
@@ -55,6 +64,10 @@ function inputOf(v: Values): EmailSettingsInput {
     messagesPerSecond: Number(v.messagesPerSecond),
     connections: Number(v.connections),
     unsubscribeMailto: opt(v.unsubscribeMailto),
+    // An empty domain turns DKIM off; a blank key keeps the stored one.
+    dkimDomain: v.dkimDomain.trim(),
+    dkimSelector: opt(v.dkimSelector) ?? undefined,
+    dkimPrivateKey: v.dkimPrivateKey.trim() ? v.dkimPrivateKey : undefined,
   };
 }
 
@@ -234,13 +247,48 @@ export function EmailSettingsForm({ view, presets, onSaved }: { view: EmailSetti
             label="Connections"
             description="How many connections to the server at once."
             min={1}
-            max={20}
+            max={16}
             allowDecimal={false}
             value={values.connections}
             onChange={(v) => change("connections", v)}
             {...common("connections")}
           />
         </SimpleGrid>
+
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg">
+          <TextInput
+            label="DKIM domain"
+            description="Sign every message for this domain (optional). Leave empty for no DKIM."
+            placeholder="example.com"
+            value={values.dkimDomain}
+            onChange={(e) => change("dkimDomain", e.currentTarget.value)}
+            {...common("dkimDomain")}
+          />
+          <TextInput
+            label="DKIM selector"
+            description="The name your DKIM DNS record is published under."
+            placeholder="herald"
+            value={values.dkimSelector}
+            onChange={(e) => change("dkimSelector", e.currentTarget.value)}
+            {...common("dkimSelector")}
+          />
+        </SimpleGrid>
+        {values.dkimDomain.trim() && (
+          <Textarea
+            label="DKIM private key"
+            description={
+              view.dkimDomain ? "Stored in your system keychain. Leave blank to keep it." : "PEM (RSA or Ed25519). Stored in your system keychain, never in the workspace file."
+            }
+            placeholder={view.dkimDomain ? "(unchanged)" : "-----BEGIN PRIVATE KEY-----"}
+            autosize
+            minRows={3}
+            maxRows={8}
+            styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
+            value={values.dkimPrivateKey}
+            onChange={(e) => change("dkimPrivateKey", e.currentTarget.value)}
+            {...common("dkimPrivateKey")}
+          />
+        )}
 
         {report?.ok && (
           <Alert color="teal" variant="light" icon={<IconCircleCheck size={18} />} title="Connected" data-testid="email-test-ok">

@@ -78,4 +78,18 @@ describe("settings → email", () => {
     await user.click(screen.getByTestId("email-save"));
     expect(await screen.findByTestId("email-error-host")).toHaveTextContent("does not resolve");
   });
+
+  it("sends the DKIM key only when one is pasted, and shows its field once a domain is set", async () => {
+    const { fake } = setup();
+    const { user } = renderApp("/settings");
+    await fillValid(user);
+    expect(screen.queryByTestId("email-dkimPrivateKey")).not.toBeInTheDocument();
+    await user.type(screen.getByTestId("email-dkimDomain"), "acme.example");
+    await user.type(screen.getByTestId("email-dkimSelector"), "herald");
+    await user.type(screen.getByTestId("email-dkimPrivateKey"), "-----BEGIN PRIVATE KEY-----");
+    await user.click(screen.getByTestId("email-save"));
+    await waitFor(() => expect(fake.callsOf("email_settings_save")).toHaveLength(1));
+    const input = (fake.callsOf("email_settings_save")[0]!.args as { input: Record<string, unknown> }).input;
+    expect(input).toMatchObject({ dkimDomain: "acme.example", dkimSelector: "herald", dkimPrivateKey: "-----BEGIN PRIVATE KEY-----" });
+  });
 });
