@@ -1,70 +1,50 @@
 // Typed wrappers for the campaigns_* commands of docs/campaigns.md, one per
-// command. Types not generated into src/bindings yet are declared here
-// exactly as the contract says; the generated ones replace them as they land.
+// command. Every type that crosses IPC comes from src/bindings (generated from
+// the Rust DTOs), so a change on either side fails the typecheck.
 import { invoke } from "@tauri-apps/api/core";
 import type { AttachmentInfo } from "../bindings/AttachmentInfo";
+import type { AudienceSummary } from "../bindings/AudienceSummary";
 import type { CampaignCounts } from "../bindings/CampaignCounts";
 import type { CampaignDetail } from "../bindings/CampaignDetail";
 import type { CampaignInput } from "../bindings/CampaignInput";
+import type { CampaignPreview } from "../bindings/CampaignPreview";
+import type { CampaignProgress } from "../bindings/CampaignProgress";
 import type { CampaignStatus } from "../bindings/CampaignStatus";
 import type { CampaignSummary } from "../bindings/CampaignSummary";
 import type { Channel } from "../bindings/Channel";
 import type { Exclusions } from "../bindings/Exclusions";
+import type { RecipientPage } from "../bindings/RecipientPage";
+import type { RecipientQuery } from "../bindings/RecipientQuery";
+import type { RecipientRow } from "../bindings/RecipientRow";
+import type { RecipientStatus } from "../bindings/RecipientStatus";
 import type { TemplateDetail } from "../bindings/TemplateDetail";
 import type { TemplateInput } from "../bindings/TemplateInput";
 import type { TemplateSummary } from "../bindings/TemplateSummary";
 
 export type {
   AttachmentInfo,
+  AudienceSummary,
   CampaignCounts,
   CampaignDetail,
   CampaignInput,
+  CampaignPreview,
+  CampaignProgress,
   CampaignStatus,
   CampaignSummary,
   Exclusions,
+  RecipientPage,
+  RecipientQuery,
+  RecipientRow,
+  RecipientStatus,
   TemplateDetail,
   TemplateInput,
   TemplateSummary,
 };
 
-// Not generated yet (the sending commands): declared as docs/campaigns.md says.
-export type RecipientStatus = "queued" | "sending" | "sent" | "failed" | "in_doubt" | "suppressed";
-export type AudienceSummary = {
-  segmentCount: number;
-  willReceive: number;
-  excluded: Exclusions;
-  trackingOn: boolean;
-  trackingNote: string | null;
-};
-export type CampaignPreview = {
-  subject: string;
-  html: string;
-  text: string;
-  contactId: string | null;
-  contactLabel: string | null;
-  hints: string[];
-};
-export type CampaignProgress = {
-  id: string;
-  status: CampaignStatus;
-  counts: CampaignCounts;
-  ratePerSecond: number;
-  etaSeconds: number | null;
-  lastError: string | null;
-};
-export type RecipientQuery = { status: RecipientStatus | null; search: string | null; offset: number; limit: number };
-export type RecipientRow = {
-  contactId: string;
-  address: string;
-  name: string | null;
-  status: RecipientStatus;
-  attempts: number;
-  error: string | null;
-  sentAt: number | null;
-  openedAt: number | null;
-  clickedAt: number | null;
-};
-export type RecipientPage = { rows: RecipientRow[]; total: number };
+/**
+ * The arguments of campaigns_list (separate command parameters on the Rust
+ * side, so no generated type): all optional.
+ */
 export type CampaignListQuery = { search?: string; status?: CampaignStatus[]; channel?: Channel };
 
 /** Newest first; `search` goes through the full-text index (name, subject, body text). */

@@ -1,33 +1,13 @@
 // Typed wrappers for the email_* settings commands of docs/campaigns.md.
-// Types not generated into src/bindings yet are declared here as the contract says.
+// The types come from src/bindings (generated from the Rust DTOs).
 import { invoke } from "@tauri-apps/api/core";
+import type { EmailSettingsInput } from "../bindings/EmailSettingsInput";
+import type { EmailSettingsView } from "../bindings/EmailSettingsView";
+import type { SmtpPreset } from "../bindings/SmtpPreset";
+import type { SmtpSecurity } from "../bindings/SmtpSecurity";
+import type { SmtpTestReport } from "../bindings/SmtpTestReport";
 
-export type SmtpSecurity = "starttls" | "tls" | "none";
-export type EmailSettingsInput = {
-  host: string;
-  port: number;
-  security: SmtpSecurity;
-  username: string | null;
-  /** null keeps the password the keychain holds. */
-  password: string | null;
-  fromName: string;
-  fromAddress: string;
-  replyTo: string | null;
-  messagesPerSecond: number;
-  connections: number;
-  unsubscribeMailto: string | null;
-};
-export type EmailSettingsView = Omit<EmailSettingsInput, "password"> & { passwordStored: boolean; configured: boolean };
-export type SmtpTestReport = { ok: boolean; reply: string; tls: boolean; authenticated: boolean };
-export type SmtpPreset = {
-  id: string;
-  name: string;
-  host: string;
-  port: number;
-  security: SmtpSecurity;
-  username: string | null;
-  note: string;
-};
+export type { EmailSettingsInput, EmailSettingsView, SmtpPreset, SmtpSecurity, SmtpTestReport };
 
 export function emailSettingsGet(): Promise<EmailSettingsView> {
   return invoke<EmailSettingsView>("email_settings_get");
