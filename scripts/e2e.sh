@@ -31,6 +31,16 @@ command -v tauri-driver >/dev/null 2>&1 || cargo install tauri-driver --version 
 command -v WebKitWebDriver >/dev/null 2>&1 || [ -x /usr/bin/WebKitWebDriver ] || {
   echo "e2e: WebKitWebDriver is missing (apt package webkit2gtk-driver)" >&2; exit 1; }
 
+# The campaign test sends through a real SMTP server (aiosmtpd) run by the
+# venv's Python, as scripts/with-services.sh finds it; resolved here, before
+# HOME moves into the sandbox. Without it that test says so and skips.
+smtpd_python="$HOME/.cache/herald/venv/bin/python"
+if [ -x "$smtpd_python" ] && "$smtpd_python" -c 'import aiosmtpd' 2>/dev/null; then
+  export HERALD_TEST_SMTPD="$smtpd_python"
+else
+  echo "e2e: *** aiosmtpd is not installed (scripts/install-deps.sh does it): the campaign test will skip ***" >&2
+fi
+
 # Build the suite before leaving the real HOME behind.
 cargo test --locked -p herald-e2e --test e2e --no-run
 

@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod campaigns;
 mod contacts;
 mod import;
 mod onboarding;
