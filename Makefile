@@ -26,7 +26,7 @@ UI_SOURCES := $(shell find $(UI)/src $(UI)/public $(UI)/index.html $(UI)/package
                 $(UI)/tsconfig*.json $(UI)/vite.config.* -type f 2>/dev/null)
 TAURI := $(UI)/node_modules/.bin/tauri
 
-.PHONY: run test deps build lint fmt test-rust test-ui test-e2e bench clean-demo tour ui app \
+.PHONY: run test deps build lint fmt test-rust test-ui test-e2e bench bench-send clean-demo tour ui app \
         bundle bindings bindings-check
 
 ## Install what is missing, build the UI and the app, and open Herald.
@@ -114,6 +114,12 @@ bundle: deps $(UI_DEPS)
 bench: deps
 	cargo build --locked --release -p herald-cli
 	$(HERALD_RELEASE) bench import --rows $(BENCH_ROWS)
+
+## The email send benchmark (release build): a campaign to 100,000 contacts
+## through a local SMTP sink; results go in docs/benchmarks.md.
+bench-send: deps
+	cargo build --locked --release -p herald-cli
+	$(HERALD_RELEASE) bench send --recipients 100000
 
 clean-demo:
 	rm -rf .demo

@@ -80,3 +80,39 @@ fn bench_segments_generates_once_and_times_every_filter() {
     let statuses = crate::helpers::herald(&db, &["projects", "statuses"]);
     assert!(String::from_utf8_lossy(&statuses.stdout).contains("churned"));
 }
+
+#[test]
+fn bench_send_delivers_every_message_to_the_sink_and_reports_the_raw_limit() {
+    let ws = Workspace::new();
+    let report = ws.json(&["bench", "send", "--recipients", "200", "--json"]);
+    assert_eq!(report["benchmark"], "send");
+    assert_eq!(report["recipients"], 200);
+    assert_eq!(report["resolved"], 200);
+    // The bench itself fails when the sink's count differs from the ledger's.
+    assert_eq!(report["sent"], 200);
+    assert_eq!(report["sink_received"], 200);
+    assert_eq!(report["failed"], 0);
+    assert_eq!(report["in_doubt"], 0);
+    assert_eq!(report["tracked_links"], 20);
+    assert!(
+        report["message_bytes"].as_u64().unwrap() > 50_000,
+        "{report}"
+    );
+    for phase in ["generate", "resolve", "send"] {
+        assert!(
+            report["phases_seconds"][phase].as_f64().unwrap() >= 0.0,
+            "{report}"
+        );
+    }
+    for key in [
+        "messages_per_second",
+        "send_messages_per_second",
+        "ratio_to_raw_limit",
+    ] {
+        assert!(report[key].as_f64().unwrap() > 0.0, "{key}: {report}");
+    }
+    for raw in ["raw_limit", "raw_limit_nodelay_off"] {
+        assert_eq!(report[raw]["messages"], 200, "{raw}: {report}");
+        assert!(report[raw]["messages_per_second"].as_f64().unwrap() > 0.0);
+    }
+}

@@ -148,6 +148,20 @@ impl std::fmt::Debug for CampaignRun {
     }
 }
 
+/// A recipient's message, rendered (or why it could not be).
+struct Composed {
+    contact: Uuid,
+    prior_attempts: i64,
+    message: Result<super::Outgoing, String>,
+}
+
+/// A recipient whose message has been handled: its outcome still to be
+/// marked, or nothing more to do.
+enum Handled {
+    Done(One),
+    Record { contact: Uuid, mark: Mark, one: One },
+}
+
 /// How one recipient went.
 enum One {
     Sent,
@@ -250,9 +264,31 @@ impl CampaignRun {
         }
 
         let fatal: Mutex<Option<String>> = Mutex::new(None);
+        // Three stages. Messages are rendered ahead (`concurrency` at once,
+        // on the blocking pool so every core renders; rendering touches no
+        // ledger row). `concurrency` messages go out at once, each marked
+        // `sending` first, so a crash leaves at most that many in doubt. A
+        // message's outcome is marked in the last stage, so its slot goes to
+        // the next recipient while the mark waits for the ledger's group
+        // commit (riding in the same commit as the next `sending` marks); a
+        // crash before it is on disk leaves the row `sending`: in doubt, as
+        // for any message whose outcome was not recorded.
+        let fatal_ref = &fatal;
         let results: Vec<Result<One, EngineError>> = stream::iter(batch.rows)
-            .map(|row| self.deliver_one(row, &fatal))
+            .map(|row| self.compose_one(row))
             .buffer_unordered(self.options.concurrency)
+            .map(|composed| self.deliver_one(composed, fatal_ref))
+            .buffer_unordered(self.options.concurrency)
+            .map(|handled| async move {
+                match handled? {
+                    Handled::Done(one) => Ok(one),
+                    Handled::Record { contact, mark, one } => {
+                        self.mark(contact, mark).await?;
+                        Ok(one)
+                    }
+                }
+            })
+            .buffer_unordered(self.options.batch_size as usize)
             .collect()
             .await;
         for result in results {
@@ -276,20 +312,41 @@ impl CampaignRun {
         self.control.stopped() || fatal.lock().unwrap_or_else(|e| e.into_inner()).is_some()
     }
 
+    /// Renders `row`'s message. CPU work: on the blocking pool, so the
+    /// messages of a batch render on every core, not all on the task
+    /// running the step.
+    async fn compose_one(&self, row: BatchRow) -> Composed {
+        let contact = row.contact_id;
+        let prior_attempts = row.attempts;
+        let composer = Arc::clone(&self.composer);
+        let message = tokio::task::spawn_blocking(move || composer.compose(&row))
+            .await
+            .unwrap_or_else(|e| Err(format!("rendering the message failed: {e}")));
+        Composed {
+            contact,
+            prior_attempts,
+            message,
+        }
+    }
+
     async fn deliver_one(
         &self,
-        row: BatchRow,
+        composed: Composed,
         fatal: &Mutex<Option<String>>,
-    ) -> Result<One, EngineError> {
+    ) -> Result<Handled, EngineError> {
         if self.stopping(fatal) {
-            return Ok(One::Skipped);
+            return Ok(Handled::Done(One::Skipped));
         }
         self.limiter.wait().await;
         if self.stopping(fatal) {
-            return Ok(One::Skipped);
+            return Ok(Handled::Done(One::Skipped));
         }
-        let contact = row.contact_id;
-        let message = match self.composer.compose(&row) {
+        let Composed {
+            contact,
+            prior_attempts,
+            message,
+        } = composed;
+        let message = match message {
             Ok(message) => message,
             Err(reason) => {
                 // Through `sending`, as every row that leaves the queue.
@@ -303,9 +360,9 @@ impl CampaignRun {
                     .await?;
                 if claimed {
                     self.mark(contact, Mark::Failed { error: reason }).await?;
-                    return Ok(One::Failed);
+                    return Ok(Handled::Done(One::Failed));
                 }
-                return Ok(One::Skipped);
+                return Ok(Handled::Done(One::Skipped));
             }
         };
         // The durable promise: from here until the outcome is recorded, the
@@ -319,10 +376,17 @@ impl CampaignRun {
             )
             .await?;
         if !claimed {
-            return Ok(One::Skipped);
+            return Ok(Handled::Done(One::Skipped));
         }
-        let delivery = self.messenger.deliver(&message).await;
-        let attempts = u32::try_from(row.attempts + 1).unwrap_or(u32::MAX);
+        // On its own task, so the connections' I/O (and the SMTP client's
+        // work on the body) spreads over the runtime's threads.
+        let messenger = Arc::clone(&self.messenger);
+        let delivery = tokio::spawn(async move { messenger.deliver(&message).await })
+            .await
+            .unwrap_or_else(|e| Delivery::Unknown {
+                reason: format!("the delivery stopped unexpectedly: {e}"),
+            });
+        let attempts = u32::try_from(prior_attempts + 1).unwrap_or(u32::MAX);
         let (mark, one) = match delivery {
             Delivery::Accepted {
                 provider_message_id,
@@ -371,8 +435,7 @@ impl CampaignRun {
                 )
             }
         };
-        self.mark(contact, mark).await?;
-        Ok(one)
+        Ok(Handled::Record { contact, mark, one })
     }
 
     fn backoff(&self, attempts: u32) -> Duration {
