@@ -145,4 +145,25 @@ describe("campaign detail", () => {
     expect(await screen.findByTestId("campaign-last-error")).toHaveTextContent("535 5.7.8");
     expect(screen.getByTestId("campaign-resume")).toBeInTheDocument();
   });
+
+  it("says opens and clicks were not counted when no relay is set up, instead of 0 %", async () => {
+    const { campaigns } = setup();
+    campaigns.audience = { ...campaigns.audience, trackingOn: false, trackingNote: "No relay is set up, so opens and clicks are not tracked." };
+    const c = campaigns.add({ name: "Spring news", status: "sent", tracking: true, segmentId: "segment-1", segmentName: "Newsletter" });
+    campaigns.fillLedger(c.id, ["sent", "sent", "sent"]);
+    renderApp(`/campaigns/${c.id}`);
+    expect(await screen.findByText("Not counted: no relay")).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId("progress-opened")).toHaveTextContent("—"));
+    expect(screen.getByTestId("progress-clicked")).toHaveTextContent("—");
+    expect(screen.getByTestId("progress-sent")).toHaveTextContent("3");
+  });
+
+  it("shows opens and clicks as counts when the relay tracks them", async () => {
+    const { campaigns } = setup();
+    const c = campaigns.add({ name: "Spring news", status: "sent", tracking: true, segmentId: "segment-1", segmentName: "Newsletter" });
+    campaigns.fillLedger(c.id, ["sent", "sent"]);
+    renderApp(`/campaigns/${c.id}`);
+    await waitFor(() => expect(screen.getByTestId("progress-opened")).toHaveTextContent("0 · 0%"));
+    expect(screen.getByText("Opens and clicks")).toBeInTheDocument();
+  });
 });

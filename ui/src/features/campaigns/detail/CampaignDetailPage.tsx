@@ -4,6 +4,7 @@ import { IconAlertTriangle, IconCalendarOff, IconCalendarTime, IconCopy, IconPen
 import { useCallback, useEffect, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import {
+  campaignAudience,
   campaignCancel,
   campaignPause,
   campaignRecipients,
@@ -14,6 +15,7 @@ import {
   campaignsDuplicate,
   campaignsGet,
   campaignUnschedule,
+  type AudienceSummary,
   type CampaignDetail,
   type CampaignProgress,
 } from "../../../api/campaigns";
@@ -49,6 +51,13 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 }
 
 /** /campaigns/:id: what the campaign is, where sending stands, and who got it. */
+/** What the Tracking fact says: asked for, and possible (a relay is set up). */
+function trackingLabel(asked: boolean, audience: AudienceSummary | null): string {
+  if (!asked) return "Off";
+  if (audience && !audience.trackingOn) return "Not counted: no relay";
+  return "Opens and clicks";
+}
+
 export function CampaignDetailPage() {
   const { id = "" } = useParams();
   const navigate = useNavigate();
@@ -77,6 +86,23 @@ export function CampaignDetailPage() {
   useEffect(() => {
     load();
   }, [load]);
+
+  // Whether opens and clicks are really counted: the campaign's switch says
+  // what was asked, the backend knows whether a relay makes it possible.
+  // Unknown (e.g. no segment yet) falls back to the switch.
+  const [audience, setAudience] = useState<AudienceSummary | null>(null);
+  const segmentId = campaign?.segmentId ?? null;
+  useEffect(() => {
+    if (!segmentId) return;
+    let current = true;
+    campaignAudience(id).then(
+      (a) => current && setAudience(a),
+      () => current && setAudience(null),
+    );
+    return () => {
+      current = false;
+    };
+  }, [id, segmentId]);
 
   const [progress, setProgress] = useProgress(id, campaign?.status ?? null, load);
 
@@ -272,10 +298,10 @@ export function CampaignDetailPage() {
             <Fact label={s === "scheduled" ? "Scheduled for" : c.finishedAt ? "Finished" : c.startedAt ? "Started" : "Created"}>
               {formatInstant(s === "scheduled" ? c.scheduledAt : (c.finishedAt ?? c.startedAt ?? c.createdAt), zone)}
             </Fact>
-            <Fact label="Tracking">{c.tracking ? "Opens and clicks" : "Off"}</Fact>
+            <Fact label="Tracking">{trackingLabel(c.tracking, audience)}</Fact>
           </SimpleGrid>
         </Card>
-        {started && progress && <ProgressCard progress={progress} onRetryFailed={retryFailed} onResendInDoubt={resendInDoubt} />}
+        {started && progress && <ProgressCard progress={progress} tracked={c.tracking && audience?.trackingOn !== false} onRetryFailed={retryFailed} onResendInDoubt={resendInDoubt} />}
         {started && <RecipientsTable campaignId={c.id} name={c.name} refreshKey={refreshKey + (progress?.counts.sent ?? 0)} />}
         {!started && (
           <Card>

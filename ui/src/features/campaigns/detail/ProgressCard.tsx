@@ -19,8 +19,16 @@ function Stat({ label, value, color, testId }: { label: string; value: string; c
 
 const pct = (part: number, whole: number) => (whole > 0 ? `${Math.round((part / whole) * 1000) / 10}%` : "—");
 
+type Props = {
+  progress: CampaignProgress;
+  /** False when opens and clicks are not counted (tracking off, or no relay): they show as "—", not as 0 %. */
+  tracked?: boolean;
+  onRetryFailed: () => void;
+  onResendInDoubt: () => void;
+};
+
 /** Where sending stands: counts, a bar, the rate and time left, and what to do about failures. */
-export function ProgressCard({ progress, onRetryFailed, onResendInDoubt }: { progress: CampaignProgress; onRetryFailed: () => void; onResendInDoubt: () => void }) {
+export function ProgressCard({ progress, tracked = true, onRetryFailed, onResendInDoubt }: Props) {
   const c = progress.counts;
   const done = c.sent + c.failed + c.inDoubt + c.suppressed;
   const total = Math.max(c.recipients, 1);
@@ -51,8 +59,8 @@ export function ProgressCard({ progress, onRetryFailed, onResendInDoubt }: { pro
           <Stat label="Remaining" value={formatCount(c.queued)} testId="progress-remaining" />
           <Stat label="Failed" value={formatCount(c.failed)} color={c.failed ? "red" : undefined} testId="progress-failed" />
           <Stat label="In doubt" value={formatCount(c.inDoubt)} color={c.inDoubt ? "orange" : undefined} testId="progress-in-doubt" />
-          <Stat label="Opened" value={`${formatCount(c.opened)} · ${pct(c.opened, c.sent)}`} testId="progress-opened" />
-          <Stat label="Clicked" value={`${formatCount(c.clicked)} · ${pct(c.clicked, c.sent)}`} testId="progress-clicked" />
+          <Stat label="Opened" value={tracked ? `${formatCount(c.opened)} · ${pct(c.opened, c.sent)}` : "—"} testId="progress-opened" />
+          <Stat label="Clicked" value={tracked ? `${formatCount(c.clicked)} · ${pct(c.clicked, c.sent)}` : "—"} testId="progress-clicked" />
         </SimpleGrid>
         {progress.lastError && (
           <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title="The last error" data-testid="progress-error">
