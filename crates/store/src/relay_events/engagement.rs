@@ -17,6 +17,10 @@
 //! them would report every Apple Mail recipient as having opened. The event
 //! itself is still recorded in `relay_events`.
 //!
+//! So do opens and clicks within two seconds of the message leaving (or
+//! being delivered): no person reads that fast; scanners and proxies that
+//! the relay could not recognise by their request do.
+//!
 //! Each column keeps the earliest instant (`min(coalesce(column, at), at)`),
 //! so replaying an event changes nothing and a late-arriving earlier event
 //! still wins. A click implies an open: a human clicked a link in the
@@ -29,6 +33,9 @@ use sqlx::SqliteConnection;
 use super::effects::Target;
 use super::{ApplyReport, EventKind, RelayEvent};
 use crate::{to_millis, Result};
+
+/// How soon after a message left an open or click is taken for a machine's.
+const MACHINE_WINDOW_MS: i64 = 2_000;
 
 /// The ledger columns an event stamps; empty when it stamps none.
 fn columns(event: &RelayEvent) -> &'static [&'static str] {
@@ -75,7 +82,18 @@ pub(super) async fn record(
         .collect::<Vec<_>>()
         .join(", ");
     let at = to_millis(event.at);
-    let stamp = |filter: &str| format!("UPDATE campaign_recipients SET {set} WHERE {filter}");
+    // The timing rule: an open or click within MACHINE_WINDOW_MS of the
+    // message leaving (or being delivered) is a machine fetching it on
+    // arrival, not a person (docs/relay.md, "Machine opens and scanner
+    // clicks"). Earlier than the send counts too: only clock skew between
+    // the relay and this computer can put it there.
+    let timing = if matches!(event.kind, EventKind::Open | EventKind::Click) {
+        format!(" AND NOT coalesce(?1 - coalesce(delivered_at, sent_at) < {MACHINE_WINDOW_MS}, 0)")
+    } else {
+        String::new()
+    };
+    let stamp =
+        |filter: &str| format!("UPDATE campaign_recipients SET {set} WHERE {filter}{timing}");
 
     let mut stamped = false;
     if let (Some(campaign), Some(contact)) = (event.campaign_id, target.contact_id()) {
@@ -91,9 +109,8 @@ pub(super) async fn record(
             > 0;
     }
     if let (false, Some(message)) = (stamped, event.provider_message_id.as_deref()) {
-        // No index on provider_message_id: within the campaign when the
-        // event names one (the primary key's prefix), else a scan of the
-        // ledger, which only providers' webhooks without a campaign need.
+        // Indexed (migration 0006); within the campaign when the event
+        // names one.
         stamped = sqlx::query(&stamp(
             "provider_message_id = ?2 AND (?3 IS NULL OR campaign_id = ?3)",
         ))

@@ -461,6 +461,40 @@ async fn an_open_stamps_the_ledger_with_the_first_open_only() {
 }
 
 #[tokio::test]
+async fn an_open_or_click_a_second_after_sending_is_a_machines_and_not_counted() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let campaign = sent_campaign(&store, &ada).await;
+    let sent = at_hour(9);
+    sqlx::query("UPDATE campaign_recipients SET sent_at = ?")
+        .bind(sent.timestamp_millis())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let soon = sent + chrono::Duration::milliseconds(800);
+    apply(
+        &store,
+        &[
+            campaign_event(EventKind::Open, campaign, ada.id, soon),
+            campaign_event(EventKind::Click, campaign, ada.id, soon),
+        ],
+    )
+    .await;
+    assert_eq!(stamps(&store, campaign).await, [None; 6]);
+
+    let later = sent + chrono::Duration::seconds(40);
+    apply(
+        &store,
+        &[campaign_event(EventKind::Open, campaign, ada.id, later)],
+    )
+    .await;
+    assert_eq!(
+        stamps(&store, campaign).await,
+        [None, millis(later), None, None, None, None]
+    );
+}
+
+#[tokio::test]
 async fn an_earlier_open_arriving_later_still_wins() {
     let (_dir, store) = fresh_store().await;
     let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
