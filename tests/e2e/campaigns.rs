@@ -171,9 +171,13 @@ async fn next(app: &App) {
         .expect("clicking wizard-next");
 }
 
-/// A screenshot of a wizard step with its stepper in view.
+/// A screenshot of a wizard step from the top of the page, stepper in view
+/// (scrolling the stepper itself into view would tuck it under the header).
 async fn step_screenshot(app: &App, label: &str) {
-    app.scroll_to("wizard-step-0").await;
+    app.client
+        .execute("window.scrollTo(0, 0);", vec![])
+        .await
+        .expect("scrolling to the top");
     app.screenshot(label).await;
 }
 
@@ -260,6 +264,19 @@ async fn a_campaign_made_in_the_wizard_reaches_every_recipient_once_by_name() {
                     .contains("3 people")
         })
         .await;
+        // The dialog fades in: wait for it to be fully shown before the picture.
+        app.until("the confirmation shown in full", || async {
+            let opacity = app
+                .client
+                .execute(
+                    "const el = document.querySelector('[data-testid=send-confirm-body]');\n                     const box = el && el.closest('section');\n                     return box ? getComputedStyle(box).opacity : '0';",
+                    vec![],
+                )
+                .await
+                .ok();
+            opacity.and_then(|v| v.as_str().map(str::to_owned)).as_deref() == Some("1")
+        })
+        .await;
         app.screenshot("wizard-6-confirm").await;
         app.click("send-confirm").await;
 
@@ -269,6 +286,12 @@ async fn a_campaign_made_in_the_wizard_reaches_every_recipient_once_by_name() {
         })
         .await;
         assert_eq!(app.content("progress-sent").await.trim(), "3");
+        // No relay in this workspace: opens and clicks are not counted, and
+        // the page says so rather than showing 0 %.
+        app.until("opens shown as not counted", || async {
+            app.content("progress-opened").await.trim() == "—"
+        })
+        .await;
         app.screenshot("detail-sent").await;
         app.scroll_to("recipients").await;
         app.screenshot("detail-recipients").await;
