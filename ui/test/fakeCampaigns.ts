@@ -303,11 +303,12 @@ export class FakeCampaigns {
 
   private preview(id: string, contactId: string | null): CampaignPreview {
     const c = this.find(id);
-    const contact = contactId ? this.fake.contacts.find((x) => x.contact.id === contactId)?.contact : this.fake.contacts[0]?.contact;
+    // As the backend: without a contact, an example person with no details.
+    const contact = contactId ? this.fake.contacts.find((x) => x.contact.id === contactId)?.contact : undefined;
     const fill = (s: string) =>
       s
-        .replace(/\{\{\s*contact\.first_name\s*\}\}/g, contact?.firstName ?? "there")
-        .replace(/\{\{\s*contact\.email\s*\}\}/g, contact?.email ?? "")
+        .replace(/\{\{\s*contact\.first_name\s*\}\}/g, contact?.firstName ?? "")
+        .replace(/\{\{\s*contact\.email\s*\}\}/g, contact?.email ?? "someone@example.com")
         .replace(/\{\{\s*unsubscribe_url\s*\}\}/g, "https://relay.example.com/u/abc");
     const hints: string[] = [];
     if (/free|!!!|act now/i.test(c.subject)) hints.push("The subject has words spam filters score against (\"free\", \"act now\", \"!!!\").");

@@ -158,7 +158,10 @@ describe("campaign wizard", () => {
 
     const frame = await screen.findByTestId("preview-frame");
     expect(frame).toHaveAttribute("sandbox", "");
-    expect(frame.getAttribute("srcdoc")).toContain("Hi Ada, here is what is new.");
+    // No contact chosen: as the backend does, an example person with no
+    // details, and the page says why the name is missing.
+    expect(frame.getAttribute("srcdoc")).toContain("Hi , here is what is new.");
+    expect(screen.getByTestId("preview-contact-label")).toHaveTextContent("an example person with no details");
     const update = fake.callsOf("campaigns_update").at(-1)!.args as { input: { html: string; templateId: string } };
     expect(update.input.templateId).toBe("tpl-news");
     expect(update.input.html).toContain("This month at Acme");

@@ -112,9 +112,11 @@ export function ReviewStep({ campaignId, draft, sender, attachments, audience }:
               </Group>
             )
           )}
-          {preview?.contactLabel && (
+          {preview && (
             <Text size="xs" c="dimmed" data-testid="preview-contact-label">
-              Personalised for {preview.contactLabel}
+              {preview.contactLabel
+                ? `Personalised for ${preview.contactLabel}`
+                : "Personalised for an example person with no details, so variables show their defaults or nothing. Choose a contact above to see their message."}
             </Text>
           )}
         </Stack>
