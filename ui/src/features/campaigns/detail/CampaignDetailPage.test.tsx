@@ -153,6 +153,8 @@ describe("campaign detail", () => {
     campaigns.fillLedger(c.id, ["sent", "sent", "sent"]);
     renderApp(`/campaigns/${c.id}`);
     expect(await screen.findByText("Not counted: no relay")).toBeInTheDocument();
+    // No sender of its own: the settings' one, said plainly.
+    expect(screen.getByText("As in Settings → Email")).toBeInTheDocument();
     await waitFor(() => expect(screen.getByTestId("progress-opened")).toHaveTextContent("—"));
     expect(screen.getByTestId("progress-clicked")).toHaveTextContent("—");
     expect(screen.getByTestId("progress-sent")).toHaveTextContent("3");

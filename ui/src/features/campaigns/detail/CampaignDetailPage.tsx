@@ -294,7 +294,7 @@ export function CampaignDetailPage() {
         <Card>
           <SimpleGrid cols={{ base: 2, md: 4 }} spacing="lg">
             <Fact label="Segment">{c.segmentName ?? "None chosen"}</Fact>
-            <Fact label="From">{c.fromName || c.fromAddress ? `${c.fromName ?? ""} ${c.fromAddress ? `<${c.fromAddress}>` : ""}`.trim() : "From Settings → Email"}</Fact>
+            <Fact label="From">{c.fromName || c.fromAddress ? `${c.fromName ?? ""} ${c.fromAddress ? `<${c.fromAddress}>` : ""}`.trim() : "As in Settings → Email"}</Fact>
             <Fact label={s === "scheduled" ? "Scheduled for" : c.finishedAt ? "Finished" : c.startedAt ? "Started" : "Created"}>
               {formatInstant(s === "scheduled" ? c.scheduledAt : (c.finishedAt ?? c.startedAt ?? c.createdAt), zone)}
             </Fact>
