@@ -36,6 +36,8 @@ use crate::{to_millis, Result};
 
 /// How soon after a message left an open or click is taken for a machine's.
 const MACHINE_WINDOW_MS: i64 = 2_000;
+/// How far the relay's clock may be behind this computer's.
+const MAX_SKEW_MS: i64 = 5_000;
 
 /// The ledger columns an event stamps; empty when it stamps none.
 fn columns(event: &RelayEvent) -> &'static [&'static str] {
@@ -85,10 +87,13 @@ pub(super) async fn record(
     // The timing rule: an open or click within MACHINE_WINDOW_MS of the
     // message leaving (or being delivered) is a machine fetching it on
     // arrival, not a person (docs/relay.md, "Machine opens and scanner
-    // clicks"). Earlier than the send counts too: only clock skew between
-    // the relay and this computer can put it there.
+    // clicks"). Up to MAX_SKEW_MS before the send counts too: only clock
+    // skew between the relay and this computer can put it there.
     let timing = if matches!(event.kind, EventKind::Open | EventKind::Click) {
-        format!(" AND NOT coalesce(?1 - coalesce(delivered_at, sent_at) < {MACHINE_WINDOW_MS}, 0)")
+        format!(
+            " AND NOT coalesce(?1 - coalesce(delivered_at, sent_at) \
+             BETWEEN -{MAX_SKEW_MS} AND {MACHINE_WINDOW_MS} - 1, 0)"
+        )
     } else {
         String::new()
     };
