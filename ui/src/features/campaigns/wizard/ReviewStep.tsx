@@ -71,6 +71,8 @@ export function ReviewStep({ campaignId, draft, sender, attachments, audience }:
       <Group justify="space-between" align="flex-end" wrap="wrap" gap="md">
         <ContactPicker
           label="Preview as"
+          // Said where the missing name shows: the subject just below.
+          description={preview && !preview.contactLabel ? "An example person with no details: variables show their defaults or nothing." : undefined}
           value={contactId}
           onChange={(id) => setContactId(id)}
           testId="preview-contact"
@@ -112,11 +114,9 @@ export function ReviewStep({ campaignId, draft, sender, attachments, audience }:
               </Group>
             )
           )}
-          {preview && (
+          {preview?.contactLabel && (
             <Text size="xs" c="dimmed" data-testid="preview-contact-label">
-              {preview.contactLabel
-                ? `Personalised for ${preview.contactLabel}`
-                : "Personalised for an example person with no details, so variables show their defaults or nothing. Choose a contact above to see their message."}
+              Personalised for {preview.contactLabel}
             </Text>
           )}
         </Stack>
