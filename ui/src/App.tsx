@@ -47,7 +47,7 @@ export function AppRoutes() {
 export function App() {
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto">
-      <Notifications position="bottom-right" limit={3} />
+      <Notifications position="top-right" limit={3} />
       <HashRouter>
         <AppRoutes />
       </HashRouter>
