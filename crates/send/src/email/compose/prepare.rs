@@ -189,16 +189,12 @@ impl PreparedCampaign {
     /// `[Test] `. Errors concern this recipient only
     /// ([`ComposeError::is_recipient_error`]).
     pub fn render(&self, r: &RecipientData, test: bool) -> Result<RenderedEmail, ComposeError> {
-        let unsubscribe_url = self
-            .unsubscribe
-            .as_ref()
-            .map(|t| t.unsubscribe_url(r.contact_id));
-        let mailto = self
-            .unsubscribe_mailto
-            .as_ref()
-            .map(|a| format!("mailto:{a}?subject=unsubscribe"));
+        let Recipient {
+            unsubscribe_url,
+            mailto,
+            ctx,
+        } = self.recipient(r)?;
         let template_unsubscribe = unsubscribe_url.as_deref().or(mailto.as_deref());
-        let ctx = personalize::recipient_context(r, &self.campaign_name, template_unsubscribe)?;
 
         let subject = self.render_part(Part::Subject, r, &ctx)?;
         let subject =
@@ -263,32 +259,24 @@ impl PreparedCampaign {
     /// The recipient's HTML as the UI's preview shows it: personalised, the
     /// links as written (nothing signed), no open pixel.
     pub fn preview_html(&self, r: &RecipientData) -> Result<String, ComposeError> {
-        let unsubscribe_url = self
-            .unsubscribe
-            .as_ref()
-            .map(|t| t.unsubscribe_url(r.contact_id));
-        let mailto = self
-            .unsubscribe_mailto
-            .as_ref()
-            .map(|a| format!("mailto:{a}?subject=unsubscribe"));
+        let Recipient {
+            unsubscribe_url,
+            mailto,
+            ctx,
+        } = self.recipient(r)?;
         let template_unsubscribe = unsubscribe_url.as_deref().or(mailto.as_deref());
-        let ctx = personalize::recipient_context(r, &self.campaign_name, template_unsubscribe)?;
         self.html(r, &ctx, None, template_unsubscribe)
     }
 
     /// The recipient's subject, HTML and text as the review step shows them:
     /// personalised, links as written (nothing signed), no open pixel.
     pub fn preview(&self, r: &RecipientData) -> Result<Preview, ComposeError> {
-        let unsubscribe_url = self
-            .unsubscribe
-            .as_ref()
-            .map(|t| t.unsubscribe_url(r.contact_id));
-        let mailto = self
-            .unsubscribe_mailto
-            .as_ref()
-            .map(|a| format!("mailto:{a}?subject=unsubscribe"));
+        let Recipient {
+            unsubscribe_url,
+            mailto,
+            ctx,
+        } = self.recipient(r)?;
         let template_unsubscribe = unsubscribe_url.as_deref().or(mailto.as_deref());
-        let ctx = personalize::recipient_context(r, &self.campaign_name, template_unsubscribe)?;
         let subject = self.render_part(Part::Subject, r, &ctx)?;
         let html = self.html(r, &ctx, None, template_unsubscribe)?;
         let text = self.render_part(Part::Text, r, &ctx)?;
@@ -307,6 +295,25 @@ impl PreparedCampaign {
             subject,
             html,
             text,
+        })
+    }
+
+    /// One recipient's unsubscribe links and template values.
+    fn recipient(&self, r: &RecipientData) -> Result<Recipient, ComposeError> {
+        let unsubscribe_url = self
+            .unsubscribe
+            .as_ref()
+            .map(|t| t.unsubscribe_url(r.contact_id));
+        let mailto = self
+            .unsubscribe_mailto
+            .as_ref()
+            .map(|a| format!("mailto:{a}?subject=unsubscribe"));
+        let template_unsubscribe = unsubscribe_url.as_deref().or(mailto.as_deref());
+        let ctx = personalize::recipient_context(r, &self.campaign_name, template_unsubscribe)?;
+        Ok(Recipient {
+            unsubscribe_url,
+            mailto,
+            ctx,
         })
     }
 
@@ -375,4 +382,14 @@ pub struct Preview {
     pub subject: String,
     pub html: String,
     pub text: String,
+}
+
+/// What every render of one recipient starts from.
+struct Recipient {
+    /// The one-click unsubscribe URL (with a relay).
+    unsubscribe_url: Option<String>,
+    /// The mailto unsubscribe link (when an address is set).
+    mailto: Option<String>,
+    /// The template values.
+    ctx: Value,
 }
