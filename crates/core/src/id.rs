@@ -104,6 +104,22 @@ define_id!(
     "segment"
 );
 
+define_id!(
+    /// Identifies a campaign.
+    CampaignId,
+    "campaign"
+);
+define_id!(
+    /// Identifies a campaign template (built-in or the user's).
+    TemplateId,
+    "template"
+);
+define_id!(
+    /// Identifies a file attached to a campaign.
+    AttachmentId,
+    "attachment"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

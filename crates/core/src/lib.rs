@@ -34,6 +34,9 @@ pub use contact::{Channel, ConsentAction, EmailStatus, InteractionKind, SmsStatu
 pub use country::{CountryCode, CountryError};
 pub use custom_fields::{to_snake_case, CustomFieldError, CustomFields, CustomValue};
 pub use email::{EmailAddress, EmailError};
-pub use id::{ConsentEventId, ContactId, IdError, InteractionId, ProjectId, SegmentId, TagId};
+pub use id::{
+    AttachmentId, CampaignId, ConsentEventId, ContactId, IdError, InteractionId, ProjectId,
+    SegmentId, TagId, TemplateId,
+};
 pub use money::{Currency, Money, MoneyError};
 pub use phone::{PhoneError, PhoneNumber};

@@ -18,7 +18,6 @@
 mod counts;
 mod duplicate;
 mod fts;
-mod ids;
 mod model;
 
 use anyhow::Context;
@@ -30,7 +29,7 @@ pub use crate::ledger::Exclusions;
 pub use counts::{counts, counts_of, CampaignCounts};
 pub use duplicate::duplicate;
 pub use fts::{html_text, match_expression};
-pub use ids::{AttachmentId, CampaignId, TemplateId};
+pub use herald_core::{AttachmentId, CampaignId, TemplateId};
 pub use model::{
     Campaign, CampaignInput, CampaignStatus, Editor, UnknownStatus, MAX_NAME_CHARS, MAX_RATE,
     MAX_SUBJECT_CHARS,

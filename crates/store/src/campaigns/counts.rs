@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use anyhow::Context;
 use sqlx::{QueryBuilder, Sqlite};
 
-use super::ids::CampaignId;
 use crate::{Result, Store};
+use herald_core::CampaignId;
 
 /// The ledger's rows of one campaign, by status and engagement.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

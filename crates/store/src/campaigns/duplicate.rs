@@ -5,9 +5,9 @@
 
 use anyhow::Context;
 
-use super::ids::{AttachmentId, CampaignId};
 use super::{fts, read, Campaign, MAX_NAME_CHARS};
 use crate::{now_millis, Result, Store, StoreError};
+use herald_core::{AttachmentId, CampaignId};
 
 const COPY_SUFFIX: &str = " (copy)";
 

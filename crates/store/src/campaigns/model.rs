@@ -10,9 +10,9 @@ use std::str::FromStr;
 
 use herald_core::{Channel, EmailAddress, SegmentId};
 
-use super::ids::{CampaignId, TemplateId};
 use crate::ledger::Exclusions;
 use crate::{Result, StoreError};
+use herald_core::{CampaignId, TemplateId};
 
 /// The longest campaign name.
 pub const MAX_NAME_CHARS: usize = 200;
