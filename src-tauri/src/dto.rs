@@ -10,6 +10,7 @@ pub mod import;
 pub mod relay;
 pub mod segments;
 pub mod sending;
+pub mod sms;
 #[cfg(test)]
 mod tests;
 pub mod workspace;
