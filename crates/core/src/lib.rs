@@ -28,6 +28,7 @@ pub mod money;
 pub mod phone;
 pub mod segment;
 pub mod sms_keywords;
+pub mod sms_segments;
 pub mod token;
 
 pub use contact::{Channel, ConsentAction, EmailStatus, InteractionKind, SmsStatus, StatusError};
