@@ -27,6 +27,7 @@ pub mod id;
 pub mod money;
 pub mod phone;
 pub mod segment;
+pub mod sending_hours;
 pub mod sms_keywords;
 pub mod sms_segments;
 pub mod token;
