@@ -198,3 +198,22 @@ fn only_opt_out_is_read_from_free_text() {
         None,
     );
 }
+
+#[test]
+fn no_opt_out_keyword_opts_out_when_negated_or_asked_about() {
+    for keyword in OPT_OUT
+        .iter()
+        .chain(&["opt out", "unsubscribe me", "stop texting me"])
+    {
+        for body in [
+            format!("don't {keyword}"),
+            format!("Do not {keyword}!"),
+            format!("never {keyword}"),
+            format!("I can't {keyword}"),
+            format!("did you {keyword}?"),
+            format!("why {keyword}?"),
+        ] {
+            assert_eq!(classify(&body), None, "{body:?}");
+        }
+    }
+}
