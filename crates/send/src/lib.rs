@@ -23,5 +23,6 @@ pub mod engine;
 pub mod keys;
 pub mod relay;
 pub mod secrets;
+pub mod sms;
 pub mod sync;
 pub mod sync_loop;

@@ -1,4 +1,4 @@
-//! Secrets (relay keys and token; later SMTP passwords and provider keys)
+//! Secrets (relay keys and token, the SMTP password, DKIM and SMS provider keys)
 //! and where they are kept: the OS keychain, never the workspace file.
 //!
 //! [`Secrets`] is the port the rest of Herald uses; [`Keychain`] is the real
@@ -42,6 +42,13 @@ pub enum SecretName {
     SmtpPassword,
     /// The private key campaign email is DKIM-signed with.
     DkimKey,
+    /// The auth token of the Twilio account in the SMS settings.
+    TwilioAuthToken,
+    /// The API secret of the Vonage API key in the SMS settings.
+    VonageApiSecret,
+    /// The private key (PEM) of the Vonage application the Messages API
+    /// signs its JWTs with, when the SMS settings name an application.
+    VonagePrivateKey,
 }
 
 impl SecretName {
@@ -51,6 +58,9 @@ impl SecretName {
         SecretName::RelayApiToken,
         SecretName::SmtpPassword,
         SecretName::DkimKey,
+        SecretName::TwilioAuthToken,
+        SecretName::VonageApiSecret,
+        SecretName::VonagePrivateKey,
     ];
 
     /// The name in the keychain entry's account (`<workspace>/<name>`).
@@ -61,6 +71,9 @@ impl SecretName {
             SecretName::RelayApiToken => "relay-api-token",
             SecretName::SmtpPassword => "smtp-password",
             SecretName::DkimKey => "dkim-key",
+            SecretName::TwilioAuthToken => "twilio-auth-token",
+            SecretName::VonageApiSecret => "vonage-api-secret",
+            SecretName::VonagePrivateKey => "vonage-private-key",
         }
     }
 }
