@@ -9,21 +9,21 @@
 //! entered, so switching back and forth loses nothing.
 
 mod fields;
-mod hours;
 mod stored;
 
 use std::time::Duration;
 
+use chrono::NaiveTime;
 use herald_core::PhoneNumber;
 use serde::{Deserialize, Serialize};
 use url::Url;
 use uuid::Uuid;
 
-pub use self::hours::{SendingHours, SendingHoursError};
 pub(crate) use self::stored::not_ready;
 pub use self::stored::{
     load, provider_secrets, save, secrets_present, ProviderSecrets, SecretChanges, SecretsPresent,
 };
+pub use herald_core::sending_hours::{SendingHours, SendingHoursError};
 
 /// The settings key the input form is stored under.
 pub const SETTINGS_KEY: &str = "sms.settings";
@@ -123,7 +123,7 @@ impl Default for SmsSettingsInput {
             vonage_from: String::new(),
             sender_kind: SenderKind::LongCode,
             messages_per_second: None,
-            sending_hours: Some(SendingHours::DEFAULT),
+            sending_hours: Some(default_sending_hours()),
             opt_out_text: DEFAULT_OPT_OUT_TEXT.to_owned(),
             help_text: format!("Marketing messages. {DEFAULT_OPT_OUT_TEXT}."),
             twilio_base_url: String::new(),
@@ -142,6 +142,15 @@ impl SmsSettingsInput {
             input.help_text = format!("{name}: marketing messages. {DEFAULT_OPT_OUT_TEXT}.");
         }
         input
+    }
+}
+
+/// 08:00 to 21:00, the quiet hours most guidance asks for.
+pub fn default_sending_hours() -> SendingHours {
+    let at = |hour| NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or(NaiveTime::MIN);
+    SendingHours {
+        from: at(8),
+        until: at(21),
     }
 }
 
@@ -307,10 +316,18 @@ impl SmsSettings {
             ProviderKind::Vonage => Provider::Vonage(fields::vonage(&input)?),
         };
         let messages_per_second = fields::rate(&input)?;
+        // Stored windows were checked when read; a form's fields are public.
         if let Some(hours) = &input.sending_hours {
-            hours
-                .check()
-                .map_err(|e| invalid("sending_hours", e.to_string()))?;
+            if hours.from >= hours.until {
+                return Err(invalid(
+                    "sending_hours",
+                    format!(
+                        "the window must end after it starts, not {} to {}",
+                        hours.from.format("%H:%M"),
+                        hours.until.format("%H:%M")
+                    ),
+                ));
+            }
         }
         fields::opt_out_text(&input.opt_out_text)?;
         fields::help_text(&input.help_text)?;

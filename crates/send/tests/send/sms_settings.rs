@@ -58,7 +58,10 @@ async fn settings_round_trip_and_the_secret_lands_in_the_keychain_only() {
     assert_eq!(loaded.to_input().twilio_from, FROM, "stored trimmed");
     assert_eq!(loaded.sender(), FROM);
     assert_eq!(loaded.messages_per_second(), 2.5);
-    assert_eq!(loaded.sending_hours().unwrap().to_string(), "09:30–20:00");
+    assert_eq!(
+        loaded.sending_hours(),
+        Some(&SendingHours::parse("09:30", "20:00").unwrap())
+    );
     assert_eq!(
         loaded.help_text(),
         "Herald Shop: marketing messages. Reply STOP to opt out."

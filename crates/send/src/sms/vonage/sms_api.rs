@@ -2,6 +2,7 @@
 //! part of the text (`"0"` taken, anything else a refusal whose meaning is
 //! in Vonage's table of SMS API statuses).
 
+use herald_core::sms_segments::is_gsm7;
 use serde::Deserialize;
 
 use super::{Vonage, VONAGE};
@@ -144,15 +145,6 @@ fn refusal(part: &Part) -> SmsError {
     }
 }
 
-/// In the GSM 03.38 default alphabet or its extension table: what a text
-/// can hold without being sent as UCS-2.
-fn is_gsm7(c: char) -> bool {
-    const BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?\
-                         ¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
-    const EXTENSION: &str = "\u{c}^{}\\[~]|€";
-    BASIC.contains(c) || EXTENSION.contains(c)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,13 +190,5 @@ mod tests {
         let error = outcome(&[part("0", "0C00A"), part("1", "")]).unwrap_err();
         assert!(matches!(error, SmsError::Permanent { .. }), "{error:?}");
         assert!(error.to_string().contains("1 of the 2 parts"), "{error}");
-    }
-
-    #[test]
-    fn gsm7_holds_its_table_and_nothing_else() {
-        assert!("Hello [world] € £ é Ç\n".chars().all(is_gsm7));
-        for c in ['ç', 'á', '“', '—', '😀'] {
-            assert!(!is_gsm7(c), "{c}");
-        }
     }
 }
