@@ -82,6 +82,17 @@ async fn settings_round_trip_and_the_secret_lands_in_the_keychain_only() {
         }
     );
 
+    let bytes = closed_workspace_bytes(ws).await;
+    let has = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(has(ACCOUNT_SID), "the scan reads the settings it should");
+    assert!(
+        !has(AUTH_TOKEN),
+        "the auth token was written to the workspace file"
+    );
+}
+
+/// The workspace file and its WAL, after closing the store.
+async fn closed_workspace_bytes(ws: Workspace) -> Vec<u8> {
     let file = ws.file();
     ws.store.clone().close().await;
     let mut bytes = std::fs::read(&file).unwrap();
@@ -92,12 +103,7 @@ async fn settings_round_trip_and_the_secret_lands_in_the_keychain_only() {
             bytes.extend(more);
         }
     }
-    let has = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
-    assert!(has(ACCOUNT_SID), "the scan reads the settings it should");
-    assert!(
-        !has(AUTH_TOKEN),
-        "the auth token was written to the workspace file"
-    );
+    bytes
 }
 
 #[tokio::test]
@@ -296,6 +302,14 @@ async fn vonage_with_an_application_needs_both_its_secrets() {
             vonage_api_secret: true,
             vonage_private_key: true,
         }
+    );
+    let key_line = pem.lines().nth(1).expect("a PEM body line").to_owned();
+    let bytes = closed_workspace_bytes(ws).await;
+    let has = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(has(VONAGE_KEY), "the scan reads the settings it should");
+    assert!(
+        !has(VONAGE_SECRET) && !has(&key_line),
+        "a Vonage secret is in the file"
     );
 }
 

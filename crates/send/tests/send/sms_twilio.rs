@@ -175,9 +175,10 @@ async fn a_recipient_who_replied_stop_fails_for_good_in_plain_words() {
 #[tokio::test]
 async fn refused_credentials_stop_everything_and_never_show_the_token() {
     let server = answering(twilio_error(401, 20003, "Authenticate")).await;
-    let error = send_with(&twilio_input(&server)).await.unwrap_err();
+    let sms = build(&twilio_input(&server), &twilio_secrets(), None);
+    let error = sms.send(&message("Hello")).await.unwrap_err();
     assert!(matches!(error, SmsError::Fatal { .. }), "{error:?}");
-    assert!(!error.to_string().contains(AUTH_TOKEN));
+    assert!(!format!("{error} {error:?} {sms:?}").contains(AUTH_TOKEN));
 }
 
 #[tokio::test]
