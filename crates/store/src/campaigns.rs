@@ -32,7 +32,7 @@ pub use fts::{html_text, match_expression};
 pub use herald_core::{AttachmentId, CampaignId, TemplateId};
 pub use model::{
     Campaign, CampaignInput, CampaignStatus, Editor, UnknownStatus, MAX_NAME_CHARS, MAX_RATE,
-    MAX_SUBJECT_CHARS,
+    MAX_SMS_CHARS, MAX_SUBJECT_CHARS,
 };
 
 use model::CleanInput;
@@ -82,7 +82,7 @@ impl CampaignQuery {
 const COLUMNS: &str = "c.id, c.channel, c.name, c.status, c.segment_id,
     coalesce(s.name, c.segment_name) AS segment_name, c.subject, c.preheader, c.from_name,
     c.from_address, c.reply_to, c.html, c.text_body, c.editor, c.template_id, c.tracking,
-    c.rate, c.scheduled_at, c.started_at, c.finished_at, c.resolved_at, c.exclusions,
+    c.sms_opt_out, c.rate, c.scheduled_at, c.started_at, c.finished_at, c.resolved_at, c.exclusions,
     c.last_error, c.created_at, c.updated_at
     FROM campaigns c LEFT JOIN segments s ON s.id = c.segment_id";
 
@@ -104,6 +104,7 @@ struct Row {
     editor: String,
     template_id: Option<uuid::Uuid>,
     tracking: bool,
+    sms_opt_out: bool,
     rate: Option<f64>,
     scheduled_at: Option<i64>,
     started_at: Option<i64>,
@@ -156,6 +157,7 @@ impl Row {
             editor: Editor::from_stored(&self.editor),
             template_id: self.template_id.map(TemplateId::from_uuid),
             tracking: self.tracking,
+            sms_opt_out: self.sms_opt_out,
             rate: self.rate,
             scheduled_at: self.scheduled_at,
             started_at: self.started_at,
@@ -251,8 +253,8 @@ pub async fn create(store: &Store, input: &CampaignInput) -> Result<Campaign> {
     let rowid: i64 = sqlx::query_scalar(
         "INSERT INTO campaigns (id, channel, name, status, segment_id, segment_name, subject,
              preheader, from_name, from_address, reply_to, html, text_body, editor, template_id,
-             tracking, rate, created_at, updated_at)
-         VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             tracking, sms_opt_out, rate, created_at, updated_at)
+         VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          RETURNING rowid",
     )
     .bind(id.as_uuid())
@@ -270,13 +272,14 @@ pub async fn create(store: &Store, input: &CampaignInput) -> Result<Campaign> {
     .bind(clean.editor.as_str())
     .bind(clean.template_id.map(|t| t.as_uuid()))
     .bind(clean.tracking)
+    .bind(clean.sms_opt_out)
     .bind(clean.rate)
     .bind(now)
     .bind(now)
     .fetch_one(&mut *tx)
     .await
     .context("saving a campaign")?;
-    fts::put(&mut tx, rowid, &clean.name, &clean.subject, &clean.html).await?;
+    fts::put(&mut tx, rowid, &clean.name, &clean.subject, clean.searchable_body()).await?;
     tx.commit().await.context("saving a campaign")?;
     get(store, id).await
 }
@@ -292,7 +295,8 @@ pub async fn update(store: &Store, id: CampaignId, input: &CampaignInput) -> Res
     sqlx::query(
         "UPDATE campaigns SET channel = ?, name = ?, segment_id = ?, segment_name = ?,
              subject = ?, preheader = ?, from_name = ?, from_address = ?, reply_to = ?,
-             html = ?, text_body = ?, editor = ?, template_id = ?, tracking = ?, rate = ?,
+             html = ?, text_body = ?, editor = ?, template_id = ?, tracking = ?, sms_opt_out = ?,
+             rate = ?,
              updated_at = ?
          WHERE id = ?",
     )
@@ -310,13 +314,14 @@ pub async fn update(store: &Store, id: CampaignId, input: &CampaignInput) -> Res
     .bind(clean.editor.as_str())
     .bind(clean.template_id.map(|t| t.as_uuid()))
     .bind(clean.tracking)
+    .bind(clean.sms_opt_out)
     .bind(clean.rate)
     .bind(now_millis())
     .bind(id.as_uuid())
     .execute(&mut *tx)
     .await
     .context("saving a campaign")?;
-    fts::put(&mut tx, rowid, &clean.name, &clean.subject, &clean.html).await?;
+    fts::put(&mut tx, rowid, &clean.name, &clean.subject, clean.searchable_body()).await?;
     tx.commit().await.context("saving a campaign")?;
     get(store, id).await
 }

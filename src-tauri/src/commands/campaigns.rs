@@ -84,6 +84,7 @@ fn store_input(input: CampaignInput) -> CommandResult<campaigns::CampaignInput> 
             CampaignEditor::Html => Editor::Html,
         },
         tracking: input.tracking,
+        sms_opt_out: input.sms_opt_out.unwrap_or(true),
         rate: input.rate,
     })
 }

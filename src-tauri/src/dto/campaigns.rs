@@ -190,8 +190,17 @@ pub struct CampaignInput {
     pub editor: CampaignEditor,
     pub template_id: Option<String>,
     pub tracking: bool,
-    /// Messages per second; null: the email settings' rate.
+    /// SMS: append the opt-out instruction from the SMS settings ("Reply
+    /// STOP to opt out"). Absent: on.
+    #[serde(default = "on")]
+    #[ts(optional)]
+    pub sms_opt_out: Option<bool>,
+    /// Messages per second; null: the channel settings' rate.
     pub rate: Option<f64>,
+}
+
+fn on() -> Option<bool> {
+    Some(true)
 }
 
 /// A file attached to a campaign (without its bytes).
@@ -243,6 +252,8 @@ pub struct CampaignDetail {
     pub editor: CampaignEditor,
     pub template_id: Option<String>,
     pub tracking: bool,
+    /// SMS: whether the opt-out instruction is appended.
+    pub sms_opt_out: bool,
     pub rate: Option<f64>,
     pub attachments: Vec<AttachmentInfo>,
     pub exclusions: Option<Exclusions>,
@@ -280,6 +291,7 @@ impl CampaignDetail {
             },
             template_id: c.template_id.map(|id| id.to_string()),
             tracking: c.tracking,
+            sms_opt_out: c.sms_opt_out,
             rate: c.rate,
             attachments: attachments.into_iter().map(AttachmentInfo::from).collect(),
             exclusions: c.exclusions.map(Exclusions::from),

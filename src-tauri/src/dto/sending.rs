@@ -124,6 +124,11 @@ pub struct RecipientRow {
     pub sent_at: Option<i64>,
     pub opened_at: Option<i64>,
     pub clicked_at: Option<i64>,
+    /// SMS: what the carrier reported (queued, sent, delivered,
+    /// undelivered, failed); null before any report and for email.
+    pub delivery_status: Option<String>,
+    /// SMS: the provider's error code and its meaning.
+    pub delivery_error: Option<String>,
 }
 
 impl From<ledger::RecipientRow> for RecipientRow {
@@ -138,6 +143,8 @@ impl From<ledger::RecipientRow> for RecipientRow {
             sent_at: r.sent_at,
             opened_at: r.opened_at,
             clicked_at: r.clicked_at,
+            delivery_status: r.delivery_status,
+            delivery_error: r.delivery_error,
         }
     }
 }

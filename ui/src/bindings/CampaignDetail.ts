@@ -10,7 +10,11 @@ import type { Exclusions } from "./Exclusions";
  * A campaign as the editor shows it: the summary's fields, the input's
  * fields, and what only the detail has.
  */
-export type CampaignDetail = { id: string, name: string, channel: Channel, status: CampaignStatus, segmentId: string | null, segmentName: string | null, subject: string, scheduledAt: number | null, startedAt: number | null, finishedAt: number | null, createdAt: number, updatedAt: number, counts: CampaignCounts, preheader: string | null, fromName: string | null, fromAddress: string | null, replyTo: string | null, html: string, textBody: string | null, editor: CampaignEditor, templateId: string | null, tracking: boolean, rate: number | null, attachments: Array<AttachmentInfo>, exclusions: Exclusions | null, lastError: string | null, 
+export type CampaignDetail = { id: string, name: string, channel: Channel, status: CampaignStatus, segmentId: string | null, segmentName: string | null, subject: string, scheduledAt: number | null, startedAt: number | null, finishedAt: number | null, createdAt: number, updatedAt: number, counts: CampaignCounts, preheader: string | null, fromName: string | null, fromAddress: string | null, replyTo: string | null, html: string, textBody: string | null, editor: CampaignEditor, templateId: string | null, tracking: boolean, 
+/**
+ * SMS: whether the opt-out instruction is appended.
+ */
+smsOptOut: boolean, rate: number | null, attachments: Array<AttachmentInfo>, exclusions: Exclusions | null, lastError: string | null, 
 /**
  * Draft, scheduled or paused: content, settings and attachments can
  * change.

@@ -7,6 +7,11 @@ import type { Channel } from "./Channel";
  */
 export type CampaignInput = { channel: Channel, name: string, segmentId: string | null, subject: string, preheader: string | null, fromName: string | null, fromAddress: string | null, replyTo: string | null, html: string, textBody: string | null, editor: CampaignEditor, templateId: string | null, tracking: boolean, 
 /**
- * Messages per second; null: the email settings' rate.
+ * SMS: append the opt-out instruction from the SMS settings ("Reply
+ * STOP to opt out"). Absent: on.
+ */
+smsOptOut?: boolean, 
+/**
+ * Messages per second; null: the channel settings' rate.
  */
 rate: number | null, };

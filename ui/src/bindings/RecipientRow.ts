@@ -4,4 +4,13 @@ import type { RecipientStatus } from "./RecipientStatus";
 /**
  * One row of a campaign's recipient table.
  */
-export type RecipientRow = { contactId: string, address: string, name: string | null, status: RecipientStatus, attempts: number, error: string | null, sentAt: number | null, openedAt: number | null, clickedAt: number | null, };
+export type RecipientRow = { contactId: string, address: string, name: string | null, status: RecipientStatus, attempts: number, error: string | null, sentAt: number | null, openedAt: number | null, clickedAt: number | null, 
+/**
+ * SMS: what the carrier reported (queued, sent, delivered,
+ * undelivered, failed); null before any report and for email.
+ */
+deliveryStatus: string | null, 
+/**
+ * SMS: the provider's error code and its meaning.
+ */
+deliveryError: string | null, };

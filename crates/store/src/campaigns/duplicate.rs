@@ -28,9 +28,10 @@ pub async fn duplicate(store: &Store, id: CampaignId) -> Result<Campaign> {
     let rowid: Option<i64> = sqlx::query_scalar(
         "INSERT INTO campaigns (id, channel, name, status, segment_id, segment_name, subject,
              preheader, from_name, from_address, reply_to, html, text_body, editor, template_id,
-             tracking, rate, created_at, updated_at)
+             tracking, sms_opt_out, rate, created_at, updated_at)
          SELECT ?, channel, ?, 'draft', segment_id, segment_name, subject, preheader, from_name,
-             from_address, reply_to, html, text_body, editor, template_id, tracking, rate, ?, ?
+             from_address, reply_to, html, text_body, editor, template_id, tracking, sms_opt_out,
+             rate, ?, ?
          FROM campaigns WHERE id = ?
          RETURNING rowid",
     )
@@ -43,7 +44,11 @@ pub async fn duplicate(store: &Store, id: CampaignId) -> Result<Campaign> {
     .await
     .context("copying a campaign")?;
     let rowid = rowid.ok_or_else(|| StoreError::NotFound(format!("campaign {id}")))?;
-    fts::put(&mut tx, rowid, &name, &original.subject, &original.html).await?;
+    let body = match original.channel {
+        herald_core::Channel::Email => original.html.as_str(),
+        herald_core::Channel::Sms => original.text_body.as_deref().unwrap_or(""),
+    };
+    fts::put(&mut tx, rowid, &name, &original.subject, body).await?;
     let attachments: Vec<uuid::Uuid> = sqlx::query_scalar(
         "SELECT id FROM campaign_attachments WHERE campaign_id = ? ORDER BY created_at, rowid",
     )

@@ -23,6 +23,9 @@ pub const MAX_SUBJECT_CHARS: usize = 998;
 pub const MAX_SHORT_TEXT_CHARS: usize = 500;
 /// The most messages per second a campaign may ask for (the schema's CHECK).
 pub const MAX_RATE: f64 = 1000.0;
+/// The longest SMS body: Twilio's limit for one message (10 parts of
+/// GSM-7, fewer of UCS-2); the providers refuse longer ones.
+pub const MAX_SMS_CHARS: usize = 1600;
 
 /// Where a campaign is in its life (docs/campaigns.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -146,7 +149,9 @@ pub struct Campaign {
     pub editor: Editor,
     pub template_id: Option<TemplateId>,
     pub tracking: bool,
-    /// Messages per second; `None`: the email settings' rate.
+    /// SMS: append the opt-out instruction ("Reply STOP to opt out").
+    pub sms_opt_out: bool,
+    /// Messages per second; `None`: the channel settings' rate.
     pub rate: Option<f64>,
     pub scheduled_at: Option<i64>,
     pub started_at: Option<i64>,
@@ -175,6 +180,8 @@ pub struct CampaignInput {
     pub editor: Editor,
     pub template_id: Option<TemplateId>,
     pub tracking: bool,
+    /// SMS: append the opt-out instruction.
+    pub sms_opt_out: bool,
     pub rate: Option<f64>,
 }
 
@@ -195,7 +202,19 @@ impl CampaignInput {
             editor: Editor::Rich,
             template_id: None,
             tracking: true,
+            sms_opt_out: true,
             rate: None,
+        }
+    }
+}
+
+impl CleanInput {
+    /// The body the search index takes: the HTML of an email, the text of
+    /// an SMS.
+    pub(crate) fn searchable_body(&self) -> &str {
+        match self.channel {
+            Channel::Email => &self.html,
+            Channel::Sms => self.text_body.as_deref().unwrap_or(""),
         }
     }
 }
@@ -216,6 +235,8 @@ pub(crate) struct CleanInput {
     pub editor: Editor,
     pub template_id: Option<TemplateId>,
     pub tracking: bool,
+    /// SMS: append the opt-out instruction.
+    pub sms_opt_out: bool,
     pub rate: Option<f64>,
 }
 
@@ -280,6 +301,20 @@ impl CampaignInput {
                 ));
             }
         }
+        if self.channel == Channel::Sms {
+            if let Some(body) = &self.text_body {
+                let n = body.chars().count();
+                if n > MAX_SMS_CHARS {
+                    return Err(StoreError::validation(
+                        "textBody",
+                        format!(
+                            "the message is {n} characters long; an SMS campaign takes at most \
+                             {MAX_SMS_CHARS} (the providers' limit, about 10 parts)"
+                        ),
+                    ));
+                }
+            }
+        }
         Ok(CleanInput {
             channel: self.channel,
             name,
@@ -294,6 +329,7 @@ impl CampaignInput {
             editor: self.editor,
             template_id: self.template_id,
             tracking: self.tracking,
+            sms_opt_out: self.sms_opt_out,
             rate: self.rate,
         })
     }

@@ -31,6 +31,10 @@ pub struct RecipientRow {
     pub sent_at: Option<i64>,
     pub opened_at: Option<i64>,
     pub clicked_at: Option<i64>,
+    /// SMS: what the carrier reported (queued, sent, delivered,
+    /// undelivered, failed), and the provider's error for a failure.
+    pub delivery_status: Option<String>,
+    pub delivery_error: Option<String>,
 }
 
 fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, campaign: Uuid, query: &'a RecipientQuery) {
@@ -82,11 +86,13 @@ fn row_to_recipient(row: &sqlx::sqlite::SqliteRow) -> RecipientRow {
         sent_at: row.get("sent_at"),
         opened_at: row.get("opened_at"),
         clicked_at: row.get("clicked_at"),
+        delivery_status: row.get("delivery_status"),
+        delivery_error: row.get("delivery_error"),
     }
 }
 
 const SELECT: &str = "SELECT r.contact_id, r.address, r.status, r.attempts, r.error, r.sent_at,
-        r.opened_at, r.clicked_at, c.first_name, c.last_name
+        r.opened_at, r.clicked_at, r.delivery_status, r.delivery_error, c.first_name, c.last_name
  FROM campaign_recipients r LEFT JOIN contacts c ON c.id = r.contact_id";
 
 /// One page of a campaign's recipients (in address order) and how many
@@ -148,6 +154,8 @@ pub async fn export_csv(
         "sent_at",
         "opened_at",
         "clicked_at",
+        "delivery_status",
+        "delivery_error",
     ])
     .context("writing CSV")?;
     let time = |t: Option<i64>| {
@@ -165,6 +173,8 @@ pub async fn export_csv(
             time(row.sent_at),
             time(row.opened_at),
             time(row.clicked_at),
+            row.delivery_status.clone().unwrap_or_default(),
+            neutralise(row.delivery_error.as_deref().unwrap_or("")).into_owned(),
         ])
         .context("writing CSV")?;
     }

@@ -37,13 +37,22 @@ pub enum Mark {
     /// Maybe delivered, maybe not (from `sending`): never sent again
     /// automatically.
     InDoubt { detail: String },
+    /// Not yet (from `queued`, nothing sent, no attempt counted): due again
+    /// at `until`, e.g. when the recipient's sending hours open.
+    Defer { until: i64, reason: String },
+    /// Accepted like [`Mark::Sent`], with how many SMS parts the message
+    /// took (what the provider bills).
+    SentParts {
+        provider_message_id: Option<String>,
+        parts: u32,
+    },
 }
 
 impl Mark {
     /// Where the row must be for this mark to apply.
     fn moves_from(&self) -> &'static str {
         match self {
-            Mark::Sending { .. } => "queued",
+            Mark::Sending { .. } | Mark::Defer { .. } => "queued",
             _ => "sending",
         }
     }
@@ -212,6 +221,21 @@ async fn commit(
             Mark::InDoubt { detail } => (
                 "status = 'in_doubt', error = ?",
                 vec![Bind::Text(detail.clone())],
+            ),
+            Mark::Defer { until, reason } => (
+                "next_attempt_at = ?, error = ?",
+                vec![Bind::Int(*until), Bind::Text(reason.clone())],
+            ),
+            Mark::SentParts {
+                provider_message_id,
+                parts,
+            } => (
+                "status = 'sent', sent_at = ?, provider_message_id = ?, error = NULL, parts = ?",
+                vec![
+                    Bind::Int(now),
+                    Bind::OptText(provider_message_id.clone()),
+                    Bind::Int(i64::from(*parts)),
+                ],
             ),
         };
         let sql = format!(

@@ -61,6 +61,37 @@ fn sms_status(event: &RelayEvent) -> Option<&str> {
     event.detail.get("status").and_then(|s| s.as_str())
 }
 
+/// An SMS status callback's delivery status (one the ledger knows) and, for
+/// a failure, the provider's code and what it means.
+fn delivery_report(event: &RelayEvent) -> Option<(&'static str, Option<String>)> {
+    if event.kind != EventKind::SmsStatus {
+        return None;
+    }
+    let status = match sms_status(event)? {
+        "queued" => "queued",
+        "sent" => "sent",
+        "delivered" => "delivered",
+        "undelivered" => "undelivered",
+        "failed" => "failed",
+        _ => return None,
+    };
+    let text = |key: &str| {
+        event
+            .detail
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let error = match (text("error_code"), text("error_message")) {
+        (Some(code), Some(message)) => Some(format!("{code}: {message}")),
+        (Some(code), None) => Some(format!("error {code}")),
+        (None, Some(message)) => Some(message.to_owned()),
+        (None, None) => None,
+    };
+    Some((status, error))
+}
+
 /// Stamps the event's ledger row, if it has one, inside the page's
 /// transaction.
 pub(super) async fn record(
@@ -74,15 +105,40 @@ pub(super) async fn record(
         return Ok(());
     }
     let columns = columns(event);
-    if columns.is_empty() {
+    let delivery = delivery_report(event);
+    if columns.is_empty() && delivery.is_none() {
         return Ok(());
     }
     // Earliest instant wins; a replay writes the same value again.
-    let set = columns
+    let mut set = columns
         .iter()
         .map(|c| format!("{c} = min(coalesce({c}, ?1), ?1)"))
-        .collect::<Vec<_>>()
-        .join(", ");
+        .collect::<Vec<_>>();
+    if delivery.is_some() {
+        // A later stage replaces an earlier one; the first final report
+        // (delivered, undelivered, failed) stays, whatever arrives after it.
+        // The error goes with the status that brought it.
+        let rank = |column: &str| {
+            format!("CASE {column} WHEN 'queued' THEN 0 WHEN 'sent' THEN 1 ELSE 2 END")
+        };
+        let newer = format!(
+            "(delivery_status IS NULL OR ({} < 2 AND {} > {}))",
+            rank("delivery_status"),
+            rank("?4"),
+            rank("delivery_status")
+        );
+        // SQLite evaluates every SET expression on the row as it was, so
+        // both read the old status.
+        set.push(format!(
+            "delivery_error = CASE WHEN {newer} THEN ?5 ELSE delivery_error END"
+        ));
+        set.push(format!(
+            "delivery_status = CASE WHEN {newer} THEN ?4 ELSE delivery_status END"
+        ));
+    }
+    let set = set.join(", ");
+    let (status, error) = delivery.unzip();
+    let error = error.flatten();
     let at = to_millis(event.at);
     // The timing rule: an open or click within MACHINE_WINDOW_MS of the
     // message leaving (or being delivered) is a machine fetching it on
@@ -107,6 +163,8 @@ pub(super) async fn record(
             .bind(at)
             .bind(campaign)
             .bind(contact)
+            .bind(status)
+            .bind(error.as_deref())
             .execute(&mut *conn)
             .await
             .context("stamping the ledger row of a campaign and contact")?
@@ -122,6 +180,8 @@ pub(super) async fn record(
         .bind(at)
         .bind(message)
         .bind(event.campaign_id)
+        .bind(status)
+        .bind(error.as_deref())
         .execute(&mut *conn)
         .await
         .context("stamping the ledger row of a provider's message id")?
@@ -135,6 +195,8 @@ pub(super) async fn record(
             .bind(at)
             .bind(campaign)
             .bind(address.trim())
+            .bind(status)
+            .bind(error.as_deref())
             .execute(&mut *conn)
             .await
             .context("stamping the ledger row of a campaign and address")?

@@ -553,3 +553,47 @@ async fn attachments_keep_to_their_limits_and_to_editable_campaigns() {
         campaign_attachments::add(&store, CampaignId::new(), "x.txt", "text/plain", b"x").await;
     assert!(matches!(nowhere, Err(StoreError::NotFound(_))));
 }
+
+#[tokio::test]
+async fn an_sms_campaign_keeps_its_text_and_opt_out_choice_and_is_found_by_its_text() {
+    let (_dir, store) = fresh_store().await;
+    let sms = CampaignInput {
+        channel: Channel::Sms,
+        text_body: Some("Hi {{ contact.first_name }}, tulips are 20% off today 🌷".to_owned()),
+        sms_opt_out: false,
+        ..CampaignInput::draft("Tulip flash sale")
+    };
+    let saved = campaigns::create(&store, &sms).await.unwrap();
+    assert_eq!(saved.channel, Channel::Sms);
+    assert!(!saved.sms_opt_out);
+    assert_eq!(saved.text_body, sms.text_body);
+    assert_eq!(
+        names(&store, &CampaignQuery::search("tulips")).await,
+        vec!["Tulip flash sale".to_owned()]
+    );
+    let copy = campaigns::duplicate(&store, saved.id).await.unwrap();
+    assert_eq!((copy.channel, copy.sms_opt_out), (Channel::Sms, false));
+    assert_eq!(copy.text_body, sms.text_body);
+
+    // An email draft keeps the default: the opt-out line is on.
+    let email = campaigns::create(&store, &spring()).await.unwrap();
+    assert!(email.sms_opt_out);
+}
+
+#[tokio::test]
+async fn an_sms_longer_than_the_providers_take_is_refused_naming_the_body() {
+    let (_dir, store) = fresh_store().await;
+    let long = CampaignInput {
+        channel: Channel::Sms,
+        text_body: Some("a".repeat(campaigns::MAX_SMS_CHARS + 1)),
+        ..CampaignInput::draft("Too long")
+    };
+    match campaigns::create(&store, &long).await {
+        Err(StoreError::Validation { field, message }) => {
+            assert_eq!(field, "textBody");
+            assert!(message.contains("1601 characters"), "{message}");
+        }
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM campaigns").await, 0);
+}

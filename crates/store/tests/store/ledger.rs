@@ -314,7 +314,55 @@ async fn the_recipient_export_neutralises_formulas() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "address,name,status,attempts,error,sent_at,opened_at,clicked_at"
+        "address,name,status,attempts,error,sent_at,opened_at,clicked_at,delivery_status,delivery_error"
     );
-    assert_eq!(lines[1], "ann@x.org,'=HYPERLINK(1),queued,0,,,,");
+    assert_eq!(lines[1], "ann@x.org,'=HYPERLINK(1),queued,0,,,,,,");
+}
+
+#[tokio::test]
+async fn a_deferred_row_stays_queued_without_an_attempt_until_its_time_and_records_parts() {
+    let (_dir, store) = fresh_store().await;
+    let ann = create(&store, new_contact(Some("ann@x.org"), None)).await;
+    let campaign = campaign_to_everyone(&store).await;
+    ledger::resolve(&store, campaign).await.unwrap();
+    let writer = LedgerWriter::start(&store);
+    let ann = ann.id.as_uuid();
+    let defer = Mark::Defer {
+        until: 5_000,
+        reason: "outside sending hours".into(),
+    };
+    assert!(writer.mark(campaign, ann, defer).await.unwrap());
+    // Not due before its time; due after it.
+    assert!(ledger::next_batch(&store, campaign, 10, 4_999)
+        .await
+        .unwrap()
+        .rows
+        .is_empty());
+    let due = ledger::next_batch(&store, campaign, 10, 5_000).await.unwrap();
+    assert_eq!(due.rows.len(), 1);
+    assert_eq!(due.rows[0].attempts, 0, "a deferral is not an attempt");
+
+    let sending = Mark::Sending {
+        message_id: "m-1".into(),
+    };
+    assert!(writer.mark(campaign, ann, sending).await.unwrap());
+    // A row being sent cannot be deferred.
+    let late = Mark::Defer {
+        until: 9_000,
+        reason: "late".into(),
+    };
+    assert!(!writer.mark(campaign, ann, late).await.unwrap());
+    let sent = Mark::SentParts {
+        provider_message_id: Some("SM1".into()),
+        parts: 3,
+    };
+    assert!(writer.mark(campaign, ann, sent).await.unwrap());
+    let (status, parts, error): (String, i64, Option<String>) = sqlx::query_as(
+        "SELECT status, parts, error FROM campaign_recipients WHERE contact_id = ?",
+    )
+    .bind(ann)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!((status.as_str(), parts, error), ("sent", 3, None));
 }

@@ -56,7 +56,7 @@ async fn a_new_workspace_has_every_table() {
         .fetch_all(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6]);
+    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7]);
 }
 
 #[tokio::test]
@@ -126,7 +126,7 @@ async fn reopening_an_existing_workspace_keeps_its_data() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, 6);
+    assert_eq!(applied, 7);
     store.close().await;
 }
 

@@ -295,13 +295,19 @@ async fn sms_keywords_opt_out_and_back_in_by_phone_number() {
     let report = apply(
         &store,
         &[
-            sms_reply("+14155552671", "please stop texting"),
+            sms_reply("+14155552671", "I can't stop laughing"),
             sms_reply("+14155552671", "help"),
+            sms_reply("+14155552671", "please stop texting me"),
             sms_reply("+14155552671", " Stop! "),
         ],
     )
     .await;
-    assert_eq!((report.sms_opted_out, report.help_requests), (1, 1));
+    // The free sentence changes nothing; the plain request opts out; the
+    // keyword after it finds the contact already out.
+    assert_eq!(
+        (report.sms_opted_out, report.help_requests, report.unchanged),
+        (1, 1, 1)
+    );
     assert_eq!(sms_status(&store, ada.id).await, SmsStatus::OptedOut);
     assert_eq!(
         ledger_summary(&store, ada.id).await,
@@ -738,4 +744,78 @@ async fn an_event_of_an_unknown_campaign_is_recorded_without_error_and_stamps_no
     .await;
     assert_eq!((report.recorded, report.ledger_stamped), (2, 0));
     assert_eq!(stamps(&store, campaign).await, [None; 6]);
+}
+
+/// A Twilio status callback for message `msg-1`, as the relay hands it out.
+fn sms_report(status: &str, code: Option<&str>, at: chrono::DateTime<Utc>) -> RelayEvent {
+    let mut detail = json!({ "status": status });
+    if let Some(code) = code {
+        detail["error_code"] = json!(code);
+        detail["error_message"] = json!("The phone is unreachable: switched off or out of coverage.");
+    }
+    RelayEvent {
+        provider_message_id: Some("msg-1".into()),
+        at,
+        detail,
+        ..provider_event(EventKind::SmsStatus, "twilio", "+14155552671")
+    }
+}
+
+async fn delivery(store: &Store, campaign: uuid::Uuid) -> (Option<String>, Option<String>) {
+    sqlx::query_as(
+        "SELECT delivery_status, delivery_error FROM campaign_recipients WHERE campaign_id = ?",
+    )
+    .bind(campaign)
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn sms_status_callbacks_move_the_delivery_status_forward_only() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let campaign = sent_campaign(&store, &ada).await;
+    apply(&store, &[sms_report("queued", None, at_hour(8))]).await;
+    assert_eq!(delivery(&store, campaign).await, (Some("queued".into()), None));
+    // "delivered" arrives before "sent" (callbacks are not ordered): the
+    // final report stays, and stamps delivered_at.
+    apply(
+        &store,
+        &[
+            sms_report("delivered", None, at_hour(9)),
+            sms_report("sent", None, at_hour(8)),
+        ],
+    )
+    .await;
+    assert_eq!(
+        delivery(&store, campaign).await,
+        (Some("delivered".into()), None)
+    );
+    assert_eq!(stamps(&store, campaign).await[0], millis(at_hour(9)));
+}
+
+#[tokio::test]
+async fn an_undelivered_sms_keeps_the_providers_code_and_its_meaning() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
+    let campaign = sent_campaign(&store, &ada).await;
+    apply(
+        &store,
+        &[
+            sms_report("sent", None, at_hour(8)),
+            sms_report("undelivered", Some("30003"), at_hour(9)),
+            // A late duplicate "failed" does not replace the first final report.
+            sms_report("failed", Some("30008"), at_hour(10)),
+        ],
+    )
+    .await;
+    assert_eq!(
+        delivery(&store, campaign).await,
+        (
+            Some("undelivered".into()),
+            Some("30003: The phone is unreachable: switched off or out of coverage.".into())
+        )
+    );
+    assert_eq!(stamps(&store, campaign).await[0], None);
 }
