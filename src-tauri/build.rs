@@ -69,6 +69,12 @@ const COMMANDS: &[&str] = &[
     "email_settings_save",
     "email_settings_test",
     "email_presets",
+    "sms_count",
+    "sms_gsm_equivalents",
+    "sms_settings_get",
+    "sms_settings_save",
+    "sms_verify",
+    "sms_test_send",
 ];
 
 fn main() {

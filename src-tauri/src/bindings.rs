@@ -15,6 +15,8 @@ use crate::dto::import::*;
 use crate::dto::relay::*;
 use crate::dto::segments::*;
 use crate::dto::sending::*;
+use crate::dto::sms::*;
+use crate::dto::sms_settings::*;
 use crate::dto::workspace::*;
 use crate::error::{CommandError, ErrorKind};
 
@@ -102,6 +104,19 @@ fn export_into(dir: &Path) -> Result<(), ts_rs::ExportError> {
         EmailSettingsView,
         SmtpTestReport,
         SmtpPreset,
+        SmsEncoding,
+        ForcedUcs2,
+        SmsCount,
+        SmsProviderKind,
+        SmsVonageApi,
+        SmsSenderKind,
+        SmsSendingHours,
+        SmsSettingsInput,
+        SmsDefaultRate,
+        SmsSettingsView,
+        SmsVerifyReport,
+        SmsTestResult,
+        SmsTestReport,
     );
     Ok(())
 }

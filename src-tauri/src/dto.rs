@@ -11,6 +11,7 @@ pub mod relay;
 pub mod segments;
 pub mod sending;
 pub mod sms;
+pub mod sms_settings;
 #[cfg(test)]
 mod tests;
 pub mod workspace;

@@ -24,6 +24,7 @@ mod campaigns;
 mod contact_campaigns;
 mod relay;
 mod sending;
+mod sms;
 
 struct TestApp {
     _dir: tempfile::TempDir,

@@ -122,6 +122,12 @@ fn invoke_handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 's
         commands::email::email_settings_save,
         commands::email::email_settings_test,
         commands::email::email_presets,
+        commands::sms::sms_count,
+        commands::sms::sms_gsm_equivalents,
+        commands::sms::sms_settings_get,
+        commands::sms::sms_settings_save,
+        commands::sms::sms_verify,
+        commands::sms::sms_test_send,
     ]
 }
 

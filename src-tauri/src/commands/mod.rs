@@ -11,5 +11,6 @@ pub mod projects;
 pub mod relay;
 pub mod segments;
 pub mod sending;
+pub mod sms;
 pub mod tags;
 pub mod workspace;
