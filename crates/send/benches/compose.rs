@@ -80,7 +80,7 @@ fn campaign(dkim: Option<DkimSettings>) -> PreparedCampaign {
 fn recipient() -> RecipientData {
     RecipientData {
         contact_id: Uuid::now_v7(),
-        email: EmailAddress::parse("ada@example.com").unwrap(),
+        email: Some(EmailAddress::parse("ada@example.com").unwrap()),
         first_name: Some("Ada".into()),
         last_name: Some("Lovelace".into()),
         phone: None,

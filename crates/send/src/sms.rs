@@ -27,6 +27,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod campaign;
 mod http;
 pub mod provider;
 pub mod settings;

@@ -143,7 +143,7 @@ async fn personalise_for(
         } else {
             id.as_uuid()
         },
-        email,
+        email: Some(email),
         first_name: c.first_name.clone(),
         last_name: c.last_name.clone(),
         phone: c.phone.as_ref().map(ToString::to_string),

@@ -252,7 +252,7 @@ pub fn recipient_data(row: &BatchRow) -> Result<RecipientData, String> {
         .map_err(|e| format!("the address {:?} is not valid: {e}", row.address))?;
     Ok(RecipientData {
         contact_id: row.contact_id,
-        email,
+        email: Some(email),
         first_name: row.first_name.clone(),
         last_name: row.last_name.clone(),
         phone: row.phone.clone(),
@@ -290,6 +290,7 @@ impl Composer for EmailComposer {
             .render(&data, false)
             .map_err(|e| e.to_string())?;
         Ok(Outgoing {
+            parts: None,
             contact_id: row.contact_id,
             message_id: email.message_id,
             from: email.envelope_from,

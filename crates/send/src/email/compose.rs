@@ -35,5 +35,5 @@ pub use content::{
 };
 pub use error::ComposeError;
 pub use headers::{HeaderText, HeaderTextError};
-pub use personalize::{validate, Part, TemplateIssue};
+pub use personalize::{validate, Part, TemplateIssue, TextTemplate};
 pub use prepare::{prepare, PreparedCampaign, Preview};

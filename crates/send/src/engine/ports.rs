@@ -17,6 +17,8 @@ pub struct Outgoing {
     pub to: String,
     /// The message itself (RFC 5322 bytes, or an SMS body).
     pub body: Vec<u8>,
+    /// SMS: how many parts the body takes (recorded with the send).
+    pub parts: Option<u32>,
 }
 
 impl std::fmt::Debug for Outgoing {
@@ -35,6 +37,13 @@ pub trait Composer: Send + Sync {
     /// The message for `row`, or why this recipient's message cannot be
     /// made (the recipient fails; the campaign goes on).
     fn compose(&self, row: &BatchRow) -> Result<Outgoing, String>;
+
+    /// When `row` may not be sent at `now` (ms since the epoch), the
+    /// instant it may: an SMS outside the recipient's sending hours. The
+    /// row goes back in the queue until then, without counting an attempt.
+    fn defer_until(&self, _row: &BatchRow, _now: i64) -> Option<i64> {
+        None
+    }
 }
 
 /// How a delivery attempt ended, by how far the message got.
@@ -46,6 +55,12 @@ pub enum Delivery {
     Transient {
         reason: String,
         /// The provider's `Retry-After`, when it said.
+        retry_after: Option<std::time::Duration>,
+    },
+    /// Refused for now because the provider is rate limiting this account
+    /// (HTTP 429): like `Transient`, and the engine slows the whole run.
+    Throttled {
+        reason: String,
         retry_after: Option<std::time::Duration>,
     },
     /// Refused for good (a 5xx, an invalid number): this recipient fails.

@@ -1,47 +1,158 @@
-//! Spacing messages out to a rate (messages per second) across workers.
+//! Spacing messages out to a rate (messages per second) across workers,
+//! slowing down when the provider says it is being asked too fast.
 
 use std::sync::Mutex;
 use std::time::Duration;
 
 use tokio::time::Instant;
 
-/// Hands out send slots `1 / rate` apart. A worker that finds the next slot
-/// in the future sleeps until it. Slots missed while nobody asked are not
-/// saved up: after a pause the rate does not burst.
+/// A token bucket of one token shared by every worker: send slots are
+/// handed out `1 / rate` apart, and a worker that finds the next slot in
+/// the future sleeps until it. Slots missed while nobody asked are not
+/// saved up, so after a pause the rate does not burst: in any second at
+/// most `rate` messages (plus the one already due) start.
+///
+/// Adaptive: each [`RateLimiter::throttled`] (an HTTP 429) halves the rate,
+/// down to a sixteenth of the configured one, and holds every worker for
+/// the provider's `Retry-After`; each accepted message then wins back 2%
+/// of the interval, so a run that stops being throttled returns to the
+/// configured rate over a few dozen messages.
 #[derive(Debug)]
 pub struct RateLimiter {
-    interval: Duration,
-    next: Mutex<Option<Instant>>,
+    base: Duration,
+    state: Mutex<State>,
 }
+
+#[derive(Debug)]
+struct State {
+    interval: Duration,
+    next: Option<Instant>,
+}
+
+/// The slowest a throttled run goes, relative to its configured rate.
+const MAX_SLOWDOWN: u32 = 16;
+/// The interval a run without a configured rate starts from when throttled.
+const UNLIMITED_THROTTLED: Duration = Duration::from_millis(10);
 
 impl RateLimiter {
     /// `rate` messages per second; `None` or a non-positive rate: no limit.
     pub fn new(rate: Option<f64>) -> RateLimiter {
-        let interval = match rate {
+        let base = match rate {
             Some(r) if r.is_finite() && r > 0.0 => Duration::from_secs_f64(1.0 / r),
             _ => Duration::ZERO,
         };
         RateLimiter {
-            interval,
-            next: Mutex::new(None),
+            base,
+            state: Mutex::new(State {
+                interval: base,
+                next: None,
+            }),
         }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Waits for this caller's slot.
     pub async fn wait(&self) {
-        if self.interval.is_zero() {
-            return;
-        }
         let slot = {
-            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+            let mut state = self.state();
+            if state.interval.is_zero() && state.next.is_none() {
+                return;
+            }
             let now = Instant::now();
-            let slot = match *next {
+            let slot = match state.next {
                 Some(at) if at > now => at,
                 _ => now,
             };
-            *next = Some(slot + self.interval);
+            state.next = Some(slot + state.interval);
             slot
         };
         tokio::time::sleep_until(slot).await;
+    }
+
+    /// The provider refused a message for sending too fast: halve the rate
+    /// and hold every worker for `retry_after` when it said.
+    pub fn throttled(&self, retry_after: Option<Duration>) {
+        let mut state = self.state();
+        let floor = if self.base.is_zero() {
+            UNLIMITED_THROTTLED
+        } else {
+            self.base
+        };
+        state.interval = (state.interval * 2).max(floor).min(floor * MAX_SLOWDOWN);
+        if let Some(wait) = retry_after {
+            let until = Instant::now() + wait;
+            state.next = Some(state.next.map_or(until, |next| next.max(until)));
+        }
+    }
+
+    /// A message was accepted: win back a little of a throttled rate.
+    pub fn accepted(&self) {
+        let mut state = self.state();
+        if state.interval > self.base {
+            state.interval = state.interval.mul_f64(0.98).max(self.base);
+        }
+    }
+
+    /// Messages per second now (after any slowing down); `None`: no limit.
+    pub fn current_rate(&self) -> Option<f64> {
+        let interval = self.state().interval;
+        (!interval.is_zero()).then(|| 1.0 / interval.as_secs_f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttling_halves_the_rate_down_to_a_sixteenth_and_acceptance_wins_it_back() {
+        let limiter = RateLimiter::new(Some(100.0));
+        assert_eq!(limiter.current_rate(), Some(100.0));
+        limiter.throttled(None);
+        assert!((limiter.current_rate().unwrap() - 50.0).abs() < 1e-6);
+        for _ in 0..10 {
+            limiter.throttled(None);
+        }
+        assert!((limiter.current_rate().unwrap() - 100.0 / 16.0).abs() < 1e-6);
+        for _ in 0..1_000 {
+            limiter.accepted();
+        }
+        assert!((limiter.current_rate().unwrap() - 100.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn an_unlimited_run_gets_a_rate_once_throttled() {
+        let limiter = RateLimiter::new(None);
+        assert_eq!(limiter.current_rate(), None);
+        limiter.throttled(None);
+        assert!(limiter.current_rate().is_some());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_holds_every_worker_until_it_has_passed() {
+        let limiter = RateLimiter::new(Some(1000.0));
+        let start = Instant::now();
+        limiter.throttled(Some(Duration::from_secs(7)));
+        limiter.wait().await;
+        assert!(start.elapsed() >= Duration::from_secs(7));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn slots_are_spaced_by_the_interval_without_saving_missed_ones() {
+        let limiter = RateLimiter::new(Some(10.0));
+        let start = Instant::now();
+        for _ in 0..5 {
+            limiter.wait().await;
+        }
+        // Slots at 0, 100, 200, 300, 400 ms.
+        assert_eq!(start.elapsed(), Duration::from_millis(400));
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let after_pause = Instant::now();
+        limiter.wait().await;
+        limiter.wait().await;
+        assert_eq!(after_pause.elapsed(), Duration::from_millis(100));
     }
 }

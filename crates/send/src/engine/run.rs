@@ -102,6 +102,9 @@ pub struct BatchReport {
     pub in_doubt: u64,
     /// Opted out since the audience was resolved.
     pub suppressed: u64,
+    /// Not due yet (outside the recipient's sending hours): back in the
+    /// queue until then.
+    pub deferred: u64,
 }
 
 /// What a step did.
@@ -153,6 +156,9 @@ struct Composed {
     contact: Uuid,
     prior_attempts: i64,
     message: Result<super::Outgoing, String>,
+    /// Not before this instant (ms since the epoch): the message was not
+    /// rendered.
+    defer: Option<i64>,
 }
 
 /// A recipient whose message has been handled: its outcome still to be
@@ -168,6 +174,7 @@ enum One {
     Failed,
     Retried,
     InDoubt,
+    Deferred,
     /// Not attempted (stopped, or the row had moved on).
     Skipped,
 }
@@ -297,6 +304,7 @@ impl CampaignRun {
                 One::Failed => report.failed += 1,
                 One::Retried => report.retried += 1,
                 One::InDoubt => report.in_doubt += 1,
+                One::Deferred => report.deferred += 1,
                 One::Skipped => {}
             }
         }
@@ -318,6 +326,14 @@ impl CampaignRun {
     async fn compose_one(&self, row: BatchRow) -> Composed {
         let contact = row.contact_id;
         let prior_attempts = row.attempts;
+        if let Some(until) = self.composer.defer_until(&row, now_millis()) {
+            return Composed {
+                contact,
+                prior_attempts,
+                message: Err(String::new()),
+                defer: Some(until),
+            };
+        }
         let composer = Arc::clone(&self.composer);
         let message = tokio::task::spawn_blocking(move || composer.compose(&row))
             .await
@@ -326,6 +342,7 @@ impl CampaignRun {
             contact,
             prior_attempts,
             message,
+            defer: None,
         }
     }
 
@@ -337,15 +354,23 @@ impl CampaignRun {
         if self.stopping(fatal) {
             return Ok(Handled::Done(One::Skipped));
         }
-        self.limiter.wait().await;
-        if self.stopping(fatal) {
-            return Ok(Handled::Done(One::Skipped));
-        }
         let Composed {
             contact,
             prior_attempts,
             message,
+            defer,
         } = composed;
+        if let Some(until) = defer {
+            let mark = Mark::Defer {
+                until,
+                reason: "waiting for the recipient's sending hours".to_owned(),
+            };
+            return Ok(Handled::Record {
+                contact,
+                mark,
+                one: One::Deferred,
+            });
+        }
         let message = match message {
             Ok(message) => message,
             Err(reason) => {
@@ -378,6 +403,22 @@ impl CampaignRun {
         if !claimed {
             return Ok(Handled::Done(One::Skipped));
         }
+        // The rate limit's slot is taken here, after the claim, so that the
+        // spacing is what reaches the provider (the claim's commit would
+        // otherwise bunch slots together). A stop while waiting puts the
+        // claimed row back: nothing was sent.
+        self.limiter.wait().await;
+        if self.stopping(fatal) {
+            return Ok(Handled::Record {
+                contact,
+                mark: Mark::Retry {
+                    error: "stopped before it was sent".to_owned(),
+                    next_attempt_at: 0,
+                },
+                one: One::Skipped,
+            });
+        }
+        let parts = message.parts;
         // On its own task, so the connections' I/O (and the SMTP client's
         // work on the body) spreads over the runtime's threads.
         let messenger = Arc::clone(&self.messenger);
@@ -390,37 +431,32 @@ impl CampaignRun {
         let (mark, one) = match delivery {
             Delivery::Accepted {
                 provider_message_id,
-            } => (
-                Mark::Sent {
-                    provider_message_id,
-                },
-                One::Sent,
-            ),
+            } => {
+                self.limiter.accepted();
+                let mark = match parts {
+                    Some(parts) => Mark::SentParts {
+                        provider_message_id,
+                        parts,
+                    },
+                    None => Mark::Sent {
+                        provider_message_id,
+                    },
+                };
+                (mark, One::Sent)
+            }
             Delivery::Permanent { reason } => (Mark::Failed { error: reason }, One::Failed),
             Delivery::Unknown { reason } => (Mark::InDoubt { detail: reason }, One::InDoubt),
-            Delivery::Transient {
+            Delivery::Throttled {
                 reason,
                 retry_after,
             } => {
-                if attempts >= self.options.max_attempts {
-                    (
-                        Mark::Failed {
-                            error: format!("gave up after {attempts} attempts: {reason}"),
-                        },
-                        One::Failed,
-                    )
-                } else {
-                    let wait = retry_after.unwrap_or_else(|| self.backoff(attempts));
-                    (
-                        Mark::Retry {
-                            error: reason,
-                            next_attempt_at: now_millis()
-                                + i64::try_from(wait.as_millis()).unwrap_or(i64::MAX / 2),
-                        },
-                        One::Retried,
-                    )
-                }
+                self.limiter.throttled(retry_after);
+                self.retry_or_fail(attempts, reason, retry_after)
             }
+            Delivery::Transient {
+                reason,
+                retry_after,
+            } => self.retry_or_fail(attempts, reason, retry_after),
             Delivery::Fatal { reason } => {
                 let mut slot = fatal.lock().unwrap_or_else(|e| e.into_inner());
                 slot.get_or_insert_with(|| reason.clone());
@@ -436,6 +472,33 @@ impl CampaignRun {
             }
         };
         Ok(Handled::Record { contact, mark, one })
+    }
+
+    /// A transient failure: back in the queue after `retry_after` (or the
+    /// backoff), or failed for good once the attempts are used up.
+    fn retry_or_fail(
+        &self,
+        attempts: u32,
+        reason: String,
+        retry_after: Option<Duration>,
+    ) -> (Mark, One) {
+        if attempts >= self.options.max_attempts {
+            return (
+                Mark::Failed {
+                    error: format!("gave up after {attempts} attempts: {reason}"),
+                },
+                One::Failed,
+            );
+        }
+        let wait = retry_after.unwrap_or_else(|| self.backoff(attempts));
+        (
+            Mark::Retry {
+                error: reason,
+                next_attempt_at: now_millis()
+                    + i64::try_from(wait.as_millis()).unwrap_or(i64::MAX / 2),
+            },
+            One::Retried,
+        )
     }
 
     fn backoff(&self, attempts: u32) -> Duration {

@@ -115,6 +115,14 @@ impl From<SmsError> for Delivery {
     fn from(error: SmsError) -> Delivery {
         let reason = error.to_string();
         match error {
+            SmsError::Transient {
+                retry_after,
+                rate_limited: true,
+                ..
+            } => Delivery::Throttled {
+                reason,
+                retry_after,
+            },
             SmsError::Transient { retry_after, .. } => Delivery::Transient {
                 reason,
                 retry_after,

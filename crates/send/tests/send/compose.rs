@@ -54,7 +54,7 @@ fn context(relay: bool) -> ComposeContext {
 fn contact(first_name: &str) -> RecipientData {
     RecipientData {
         contact_id: Uuid::now_v7(),
-        email: addr("ada@example.com"),
+        email: Some(addr("ada@example.com")),
         first_name: Some(first_name.into()),
         last_name: None,
         phone: None,

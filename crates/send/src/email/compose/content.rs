@@ -67,7 +67,8 @@ pub struct ComposeContext {
 #[derive(Debug, Clone)]
 pub struct RecipientData {
     pub contact_id: Uuid,
-    pub email: EmailAddress,
+    /// `None` for a phone-only contact (SMS); an email needs one.
+    pub email: Option<EmailAddress>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub phone: Option<String>,

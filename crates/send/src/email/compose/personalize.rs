@@ -14,6 +14,8 @@ use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior, Value};
 use serde::Serialize;
 use thiserror::Error;
 
+use herald_core::EmailAddress;
+
 use super::content::RecipientData;
 use super::ComposeError;
 
@@ -310,7 +312,7 @@ pub(super) fn recipient_context(
     let ctx = RenderContext {
         contact: ContactValues {
             id: r.contact_id.to_string(),
-            email: r.email.as_str(),
+            email: r.email.as_ref().map_or("", EmailAddress::as_str),
             first_name: r.first_name.as_deref().unwrap_or(""),
             last_name: r.last_name.as_deref().unwrap_or(""),
             phone: r.phone.as_deref().unwrap_or(""),
@@ -389,5 +391,41 @@ pub(super) fn render_error(
         contact_id,
         part,
         message,
+    }
+}
+
+/// A plain-text template compiled once and rendered per recipient: an SMS
+/// body. The same variables, filters and undefined-value rules as an
+/// email's text part; nothing is escaped.
+pub struct TextTemplate {
+    env: Environment<'static>,
+}
+
+impl fmt::Debug for TextTemplate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TextTemplate").finish_non_exhaustive()
+    }
+}
+
+impl TextTemplate {
+    /// Compiles `source`; a syntax error is reported at its line and column.
+    pub fn compile(source: &str) -> Result<TextTemplate, ComposeError> {
+        let mut env = environment();
+        env.add_template_owned(Part::Text.name(), source.to_owned())
+            .map_err(|e| ComposeError::Template(syntax_issue(Part::Text, source, &e)))?;
+        Ok(TextTemplate { env })
+    }
+
+    /// The text for one recipient, or why it cannot be made (a variable
+    /// with no value for this contact, a control character in their data).
+    pub fn render(&self, r: &RecipientData, campaign_name: &str) -> Result<String, ComposeError> {
+        let ctx = recipient_context(r, campaign_name, None)?;
+        let template = self
+            .env
+            .get_template(Part::Text.name())
+            .map_err(|e| render_error(r.contact_id, Part::Text, "", &e))?;
+        template
+            .render(ctx)
+            .map_err(|e| render_error(r.contact_id, Part::Text, template.source(), &e))
     }
 }

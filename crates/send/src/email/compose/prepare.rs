@@ -228,7 +228,12 @@ impl PreparedCampaign {
             (None, Some(mailto)) => Some(format!("<{mailto}>")),
             (None, None) => None,
         };
-        let to = mime::mailbox(None, &r.email).map_err(|problem| ComposeError::Recipient {
+        let email = r.email.as_ref().ok_or_else(|| ComposeError::Recipient {
+            contact_id: r.contact_id,
+            field: "email".to_owned(),
+            problem: "the contact has no email address".to_owned(),
+        })?;
+        let to = mime::mailbox(None, email).map_err(|problem| ComposeError::Recipient {
             contact_id: r.contact_id,
             field: "email".to_owned(),
             problem,
@@ -250,7 +255,7 @@ impl PreparedCampaign {
         })?;
         Ok(RenderedEmail {
             envelope_from: self.from_address.clone(),
-            to: r.email.as_str().to_owned(),
+            to: email.as_str().to_owned(),
             message_id,
             raw,
         })
