@@ -279,7 +279,14 @@ pub async fn create(store: &Store, input: &CampaignInput) -> Result<Campaign> {
     .fetch_one(&mut *tx)
     .await
     .context("saving a campaign")?;
-    fts::put(&mut tx, rowid, &clean.name, &clean.subject, clean.searchable_body()).await?;
+    fts::put(
+        &mut tx,
+        rowid,
+        &clean.name,
+        &clean.subject,
+        clean.searchable_body(),
+    )
+    .await?;
     tx.commit().await.context("saving a campaign")?;
     get(store, id).await
 }
@@ -321,7 +328,14 @@ pub async fn update(store: &Store, id: CampaignId, input: &CampaignInput) -> Res
     .execute(&mut *tx)
     .await
     .context("saving a campaign")?;
-    fts::put(&mut tx, rowid, &clean.name, &clean.subject, clean.searchable_body()).await?;
+    fts::put(
+        &mut tx,
+        rowid,
+        &clean.name,
+        &clean.subject,
+        clean.searchable_body(),
+    )
+    .await?;
     tx.commit().await.context("saving a campaign")?;
     get(store, id).await
 }

@@ -338,7 +338,9 @@ async fn a_deferred_row_stays_queued_without_an_attempt_until_its_time_and_recor
         .unwrap()
         .rows
         .is_empty());
-    let due = ledger::next_batch(&store, campaign, 10, 5_000).await.unwrap();
+    let due = ledger::next_batch(&store, campaign, 10, 5_000)
+        .await
+        .unwrap();
     assert_eq!(due.rows.len(), 1);
     assert_eq!(due.rows[0].attempts, 0, "a deferral is not an attempt");
 
@@ -357,12 +359,11 @@ async fn a_deferred_row_stays_queued_without_an_attempt_until_its_time_and_recor
         parts: 3,
     };
     assert!(writer.mark(campaign, ann, sent).await.unwrap());
-    let (status, parts, error): (String, i64, Option<String>) = sqlx::query_as(
-        "SELECT status, parts, error FROM campaign_recipients WHERE contact_id = ?",
-    )
-    .bind(ann)
-    .fetch_one(store.pool())
-    .await
-    .unwrap();
+    let (status, parts, error): (String, i64, Option<String>) =
+        sqlx::query_as("SELECT status, parts, error FROM campaign_recipients WHERE contact_id = ?")
+            .bind(ann)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
     assert_eq!((status.as_str(), parts, error), ("sent", 3, None));
 }

@@ -751,7 +751,8 @@ fn sms_report(status: &str, code: Option<&str>, at: chrono::DateTime<Utc>) -> Re
     let mut detail = json!({ "status": status });
     if let Some(code) = code {
         detail["error_code"] = json!(code);
-        detail["error_message"] = json!("The phone is unreachable: switched off or out of coverage.");
+        detail["error_message"] =
+            json!("The phone is unreachable: switched off or out of coverage.");
     }
     RelayEvent {
         provider_message_id: Some("msg-1".into()),
@@ -777,7 +778,10 @@ async fn sms_status_callbacks_move_the_delivery_status_forward_only() {
     let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
     let campaign = sent_campaign(&store, &ada).await;
     apply(&store, &[sms_report("queued", None, at_hour(8))]).await;
-    assert_eq!(delivery(&store, campaign).await, (Some("queued".into()), None));
+    assert_eq!(
+        delivery(&store, campaign).await,
+        (Some("queued".into()), None)
+    );
     // "delivered" arrives before "sent" (callbacks are not ordered): the
     // final report stays, and stamps delivered_at.
     apply(
