@@ -12,6 +12,8 @@
 //   relay=none|set|failing|nokeychain|keys   Settings → Relay unconfigured (default), synced, failing,
 //                      without a keychain, or with freshly generated keys on show
 //   nocampaigns=1      start without campaigns (and with email not set up)
+//   sms=none           SMS not set up (default: Twilio set up); an SMS draft is at
+//                      #/campaigns/cmp-sms-draft/edit?step=2 (its composer) or step=3 (review)
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "../src/App";
@@ -20,6 +22,7 @@ import { useRelayStore } from "../src/stores/relay";
 import { FakeBackend, seedDemo } from "../test/fakeBackend";
 import { FakeCampaigns, seedCampaigns } from "../test/fakeCampaigns";
 import { FakeRelay } from "../test/fakeRelay";
+import { FakeSms } from "../test/fakeSms";
 import { EXAMPLE_FILTER, FakeSegments } from "../test/fakeSegments";
 
 const params = new URLSearchParams(location.search);
@@ -50,6 +53,22 @@ if (!params.has("empty") && !params.has("nocampaigns")) {
   // The sending campaign moves on while it is looked at.
   setInterval(() => campaigns.tick(sending.id), 1000);
   campaigns.perTick = 7;
+}
+
+const sms = new FakeSms(fake).install().withCampaigns(campaigns);
+if (params.get("sms") !== "none") sms.configured();
+if (!params.has("empty") && !params.has("nocampaigns")) {
+  const segment = segments.segments[0];
+  campaigns.add({
+    id: "cmp-sms-draft",
+    channel: "sms",
+    name: "Spring sale text",
+    subject: "",
+    html: "",
+    textBody: "Hi {{ contact.first_name }}, our spring sale starts today – 20% off everything until Sunday 🎉",
+    smsOptOut: true,
+    ...(segment ? { segmentId: segment.id, segmentName: segment.name } : {}),
+  });
 }
 
 const relay = new FakeRelay(fake).install();

@@ -135,6 +135,7 @@ export class FakeCampaigns {
       editor: "rich",
       templateId: null,
       tracking: true,
+      smsOptOut: true,
       rate: null,
       scheduledAt: null,
       startedAt: null,
@@ -165,6 +166,8 @@ export class FakeCampaigns {
       sentAt: status === "sent" ? this.now : null,
       openedAt: null,
       clickedAt: null,
+      deliveryStatus: null,
+      deliveryError: null,
     }));
     this.ledger.set(id, rows);
     this.recount(this.find(id));

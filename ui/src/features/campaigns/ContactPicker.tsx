@@ -5,6 +5,9 @@ import { contactsList } from "../../api/contacts";
 
 type Option = { value: string; label: string };
 
+/** What a contact is reached at on `channel`: their email address or phone number. */
+const addressOf = (c: { email: string | null; phone: string | null }, channel: "email" | "sms") => (channel === "sms" ? c.phone : c.email);
+
 /** A searchable contact select (first matches by name or address), for personalising previews and tests. */
 export function ContactPicker({
   value,
@@ -12,12 +15,15 @@ export function ContactPicker({
   label,
   description,
   testId,
+  channel = "email",
 }: {
   value: string | null;
   onChange: (id: string | null, label: string | null) => void;
   label: string;
   description?: string;
   testId: string;
+  /** Only contacts with an address on this channel are offered. */
+  channel?: "email" | "sms";
 }) {
   const [search, setSearch] = useState("");
   const [debounced] = useDebouncedValue(search, 200);
@@ -38,8 +44,11 @@ export function ContactPicker({
       (page) => {
         if (!live) return;
         const found = page.items
-          .filter((c) => c.email)
-          .map((c) => ({ value: c.id, label: c.displayName && c.displayName !== c.email ? `${c.displayName} <${c.email}>` : (c.email ?? "") }));
+          .filter((c) => addressOf(c, channel))
+          .map((c) => {
+            const address = addressOf(c, channel) ?? "";
+            return { value: c.id, label: c.displayName && c.displayName !== address ? `${c.displayName} <${address}>` : address };
+          });
         // Keep the chosen one selectable while another search is shown.
         setOptions((prev) => {
           const chosen = prev.find((o) => o.value === value);
@@ -51,7 +60,7 @@ export function ContactPicker({
     return () => {
       live = false;
     };
-  }, [debounced, value]);
+  }, [debounced, value, channel]);
 
   return (
     <Select
@@ -65,7 +74,7 @@ export function ContactPicker({
       searchValue={search}
       onSearchChange={setSearch}
       clearable
-      nothingFoundMessage="No contact with an email address matches"
+      nothingFoundMessage={channel === "sms" ? "No contact with a phone number matches" : "No contact with an email address matches"}
       data-testid={testId}
     />
   );

@@ -6,6 +6,7 @@ import { PageHeader } from "../../components/PageHeader";
 import { useWorkspaceStore } from "../../stores/workspace";
 import { EmailSettingsSection } from "./EmailSettingsSection";
 import { RelaySection } from "./relay/RelaySection";
+import { SmsSettingsSection } from "./SmsSettingsSection";
 import { WorkspaceSettingsForm } from "./WorkspaceSettingsForm";
 
 function Label({ icon, text }: { icon: ReactNode; text: string }) {
@@ -27,6 +28,7 @@ export function SettingsPage() {
       <Stack gap="lg" maw={820}>
         <WorkspaceSettingsForm info={info} />
         <EmailSettingsSection />
+        <SmsSettingsSection />
         <RelaySection />
         <Card>
           <Group justify="space-between" wrap="wrap" gap="md">

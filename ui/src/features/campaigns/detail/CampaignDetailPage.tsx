@@ -219,7 +219,7 @@ export function CampaignDetailPage() {
             <CampaignStatusBadge status={s} size="lg" />
           </Group>
         }
-        description={c.subject || "No subject yet"}
+        description={c.channel === "sms" ? c.textBody || "No message yet" : c.subject || "No subject yet"}
         actions={
           <>
             {editable && (
@@ -302,7 +302,7 @@ export function CampaignDetailPage() {
           </SimpleGrid>
         </Card>
         {started && progress && <ProgressCard progress={progress} tracked={c.tracking && audience?.trackingOn !== false} onRetryFailed={retryFailed} onResendInDoubt={resendInDoubt} />}
-        {started && <RecipientsTable campaignId={c.id} name={c.name} refreshKey={refreshKey + (progress?.counts.sent ?? 0)} />}
+        {started && <RecipientsTable campaignId={c.id} name={c.name} channel={c.channel} refreshKey={refreshKey + (progress?.counts.sent ?? 0)} />}
         {!started && (
           <Card>
             <Text size="sm" c="dimmed" data-testid="campaign-not-started">

@@ -7,6 +7,7 @@ import { campaignRecipients, campaignRecipientsExport, type RecipientPage, type 
 import { errorMessage } from "../../../api/errors";
 import { formatCount } from "../../../lib/format";
 import { useWorkspaceStore } from "../../../stores/workspace";
+import { DeliveryBadge } from "../../sms/DeliveryBadge";
 import { CampaignStatusBadge } from "../CampaignStatusBadge";
 import { RECIPIENT_STATUSES, campaignStatusLabel } from "../status";
 import { formatInstant } from "../time";
@@ -28,7 +29,8 @@ export function downloadText(text: string, fileName: string, type = "text/csv;ch
 const safeName = (name: string) => name.replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").toLowerCase() || "campaign";
 
 /** The send ledger, one row per recipient: filter, search, pages, and a CSV of it. */
-export function RecipientsTable({ campaignId, name, refreshKey }: { campaignId: string; name: string; refreshKey: number }) {
+export function RecipientsTable({ campaignId, name, refreshKey, channel = "email" }: { campaignId: string; name: string; refreshKey: number; channel?: "email" | "sms" }) {
+  const sms = channel === "sms";
   const [status, setStatus] = useState<RecipientStatus | null>(null);
   const [search, setSearch] = useState("");
   const [debounced] = useDebouncedValue(search, 250);
@@ -74,7 +76,7 @@ export function RecipientsTable({ campaignId, name, refreshKey }: { campaignId: 
             Recipients{data ? ` · ${formatCount(data.total)}` : ""}
           </Text>
           <TextInput
-            placeholder="Search address or name"
+            placeholder={sms ? "Search number or name" : "Search address or name"}
             leftSection={<IconSearch size={16} />}
             value={search}
             onChange={(e) => {
@@ -116,7 +118,8 @@ export function RecipientsTable({ campaignId, name, refreshKey }: { campaignId: 
               <Table.Th>Recipient</Table.Th>
               <Table.Th w={110}>Status</Table.Th>
               <Table.Th w={200}>Sent</Table.Th>
-              <Table.Th w={170}>Opened / clicked</Table.Th>
+              {/* Texts have delivery reports where emails have opens and clicks. */}
+              <Table.Th w={170}>{sms ? "Delivery" : "Opened / clicked"}</Table.Th>
               <Table.Th>Details</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -142,16 +145,20 @@ export function RecipientsTable({ campaignId, name, refreshKey }: { campaignId: 
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm" c="dimmed">
-                    {r.openedAt ? "Opened" : "—"}
-                    {r.clickedAt ? " · clicked" : ""}
-                  </Text>
+                  {sms ? (
+                    r.status === "sent" ? <DeliveryBadge status={r.deliveryStatus} /> : <Text size="sm" c="dimmed">—</Text>
+                  ) : (
+                    <Text size="sm" c="dimmed">
+                      {r.openedAt ? "Opened" : "—"}
+                      {r.clickedAt ? " · clicked" : ""}
+                    </Text>
+                  )}
                 </Table.Td>
                 <Table.Td>
-                  {r.error ? (
-                    <Tooltip label={r.error} multiline maw={360}>
-                      <Text size="sm" c="red" lineClamp={1}>
-                        {r.error}
+                  {(r.deliveryError ?? r.error) ? (
+                    <Tooltip label={r.deliveryError ?? r.error} multiline maw={360}>
+                      <Text size="sm" c="red" lineClamp={1} data-testid="recipient-error">
+                        {r.deliveryError ?? r.error}
                       </Text>
                     </Tooltip>
                   ) : (
