@@ -65,6 +65,7 @@ const COMMANDS: &[&str] = &[
     "campaign_progress",
     "campaign_recipients",
     "campaign_recipients_export",
+    "campaign_sms_worst_case",
     "email_settings_get",
     "email_settings_save",
     "email_settings_test",

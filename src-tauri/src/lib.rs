@@ -122,6 +122,7 @@ fn invoke_handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 's
         commands::email::email_settings_save,
         commands::email::email_settings_test,
         commands::email::email_presets,
+        commands::sms_campaign::campaign_sms_worst_case,
         commands::sms::sms_count,
         commands::sms::sms_gsm_equivalents,
         commands::sms::sms_settings_get,

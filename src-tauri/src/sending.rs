@@ -15,9 +15,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use herald_send::campaign;
 use herald_send::email::campaign as email;
 use herald_send::engine::{CampaignRun, Control, EngineError, Outcome, Refresh, SendLock};
 use herald_send::secrets::Secrets;
+use herald_send::sms::campaign as sms_campaign;
 use herald_send::sync_loop::SyncLoop;
 use herald_store::{campaign_runs, now_millis, Store};
 use uuid::Uuid;
@@ -111,9 +113,9 @@ impl Sender {
             return Ok(());
         }
         let lock = self.lock().await?;
-        let setup = email::setup(&self.store, &self.secrets, campaign)
+        let setup = campaign::setup(&self.store, &self.secrets, campaign)
             .await
-            .map_err(setup_error)?;
+            .map_err(send_setup_error)?;
         let mut run = CampaignRun::new(
             &lock,
             campaign,
@@ -237,9 +239,9 @@ impl Sender {
     ) -> CommandResult<()> {
         // Everything that would stop the first message is checked before the
         // audience is resolved: settings, content, the send lock.
-        email::prepare(&self.store, &self.secrets, campaign)
+        campaign::check(&self.store, &self.secrets, campaign)
             .await
-            .map_err(setup_error)?;
+            .map_err(send_setup_error)?;
         self.lock().await?;
         campaign_runs::start(&self.store, campaign, expected).await?;
         if let Err(e) = self.launch(campaign).await {
@@ -256,6 +258,27 @@ pub fn engine_error(e: EngineError) -> CommandError {
         EngineError::Busy => CommandError::conflict(e.to_string()),
         EngineError::Store(e) => e.into(),
         EngineError::Internal(e) => CommandError::internal(&e),
+    }
+}
+
+/// Why a campaign of either channel cannot be sent, as the UI shows it.
+pub fn send_setup_error(e: campaign::SetupError) -> CommandError {
+    match e {
+        campaign::SetupError::Email(e) => setup_error(e),
+        campaign::SetupError::Sms(e) => sms_setup_error(e),
+        campaign::SetupError::Store(e) => e.into(),
+    }
+}
+
+/// Why an SMS campaign cannot be sent, as the UI shows it.
+pub fn sms_setup_error(e: sms_campaign::SetupError) -> CommandError {
+    match e {
+        sms_campaign::SetupError::NotReady { field, message } => {
+            CommandError::validation(field, message)
+        }
+        sms_campaign::SetupError::Compose(e) => CommandError::validation("textBody", e.to_string()),
+        sms_campaign::SetupError::Settings(e) => CommandError::validation("sms", e.to_string()),
+        sms_campaign::SetupError::Store(e) => e.into(),
     }
 }
 

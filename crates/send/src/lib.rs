@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod campaign;
 pub mod email;
 pub mod engine;
 pub mod keys;

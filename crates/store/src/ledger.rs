@@ -29,6 +29,7 @@
 //! # Ok(()) }
 //! ```
 
+mod members;
 mod recipients;
 mod writer;
 
@@ -46,6 +47,7 @@ use crate::{now_millis, settings, Result, Store, StoreError};
 pub use recipients::{
     export_csv, for_contact, recipients, ContactCampaign, RecipientQuery, RecipientRow,
 };
+pub use members::sendable_members;
 pub use writer::{LedgerWriter, Mark};
 
 /// Where a recipient is.

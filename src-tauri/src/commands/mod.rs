@@ -12,5 +12,6 @@ pub mod relay;
 pub mod segments;
 pub mod sending;
 pub mod sms;
+pub mod sms_campaign;
 pub mod tags;
 pub mod workspace;

@@ -24,9 +24,9 @@ use crate::sending::setup_error;
 use crate::state::AppState;
 
 /// The most addresses one test send goes to.
-const MAX_TEST_ADDRESSES: usize = 5;
+pub(crate) const MAX_TEST_ADDRESSES: usize = 5;
 
-fn campaign_id(raw: &str) -> CommandResult<Uuid> {
+pub(crate) fn campaign_id(raw: &str) -> CommandResult<Uuid> {
     CampaignId::parse(raw)
         .map(|id| id.as_uuid())
         .map_err(|e| CommandError::validation("id", e.to_string()))
@@ -57,6 +57,15 @@ pub async fn campaign_audience(
             .ok_or_else(|| CommandError::validation("segmentId", "choose a segment to send to"))?;
         ledger::audience(&state.store, segment, c.channel).await?
     };
+    if c.channel == herald_core::Channel::Sms {
+        let relay = herald_store::relay_sync::url(&state.store).await?;
+        let note = relay.is_none().then(|| {
+            "No relay is set up: delivery reports and STOP replies reach Herald only through \
+             the relay (Settings → Relay). Replies are still honoured by the provider."
+                .to_owned()
+        });
+        return Ok(AudienceSummary::new(audience, false, note));
+    }
     let relay = email::relay_signing(&state.store, &state.secrets)
         .await
         .map_err(setup_error)?;
@@ -91,7 +100,7 @@ pub async fn campaign_audience(
 
 /// What a contact's personalisation sees; with no contact, an example
 /// person with no details (every `default()` shows).
-async fn personalise_for(
+pub(crate) async fn personalise_for(
     state: &AppState,
     contact: Option<&str>,
     address: Option<&EmailAddress>,
@@ -114,7 +123,7 @@ async fn personalise_for(
         })
         .map_err(|e| CommandError::validation("contactId", e))?;
         if let Some(address) = address {
-            data.email = address.clone();
+            data.email = Some(address.clone());
         }
         return Ok((data, None, None));
     };
@@ -163,6 +172,9 @@ pub async fn campaign_preview(
     contact_id: Option<String>,
 ) -> CommandResult<CampaignPreview> {
     let id = campaign_id(&id)?;
+    if herald_send::campaign::channel_of(&state.store, id).await? == herald_core::Channel::Sms {
+        return super::sms_campaign::preview(&state, id, contact_id.as_deref()).await;
+    }
     let (prepared, _) = email::prepare(&state.store, &state.secrets, id)
         .await
         .map_err(setup_error)?;
@@ -193,6 +205,7 @@ pub async fn campaign_preview(
         contact_id,
         contact_label,
         hints,
+        sms: None,
     })
 }
 
@@ -206,6 +219,9 @@ pub async fn campaign_test_send(
     contact_id: Option<String>,
 ) -> CommandResult<()> {
     let id = campaign_id(&id)?;
+    if herald_send::campaign::channel_of(&state.store, id).await? == herald_core::Channel::Sms {
+        return super::sms_campaign::test_send(&state, id, &addresses, contact_id.as_deref()).await;
+    }
     let addresses: Vec<EmailAddress> = addresses
         .iter()
         .map(|a| a.trim())

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::campaigns::{CampaignCounts, CampaignStatus, Exclusions};
+use super::sms::SmsCount;
 
 /// A campaign's audience before it is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -47,6 +48,31 @@ pub struct CampaignPreview {
     pub contact_label: Option<String>,
     /// Spam-risk hints, worded for the person writing the campaign.
     pub hints: Vec<String>,
+    /// An SMS campaign's message as the contact receives it.
+    pub sms: Option<SmsPreview>,
+}
+
+/// An SMS as one contact receives it: personalised, the opt-out line
+/// appended, and what it costs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SmsPreview {
+    pub body: String,
+    pub count: SmsCount,
+}
+
+/// The longest message of an SMS campaign over its audience: what the
+/// composer warns about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SmsWorstCase {
+    pub count: SmsCount,
+    /// The contact whose message is longest; null when nobody would
+    /// receive it (the count is then the template's own).
+    pub contact_id: Option<String>,
+    pub contact_label: Option<String>,
+    /// Recipients looked at (at most the first 50,000).
+    pub recipients: u32,
 }
 
 /// Where a campaign's send is.
@@ -124,11 +150,35 @@ pub struct RecipientRow {
     pub sent_at: Option<i64>,
     pub opened_at: Option<i64>,
     pub clicked_at: Option<i64>,
-    /// SMS: what the carrier reported (queued, sent, delivered,
-    /// undelivered, failed); null before any report and for email.
-    pub delivery_status: Option<String>,
+    /// SMS: what the carrier reported; null before any report and for
+    /// email.
+    pub delivery_status: Option<DeliveryStatus>,
     /// SMS: the provider's error code and its meaning.
     pub delivery_error: Option<String>,
+}
+
+/// What the carrier reported for an SMS (the provider's status callbacks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    Queued,
+    Sent,
+    Delivered,
+    Undelivered,
+    Failed,
+}
+
+impl DeliveryStatus {
+    fn parse(raw: &str) -> Option<DeliveryStatus> {
+        Some(match raw {
+            "queued" => DeliveryStatus::Queued,
+            "sent" => DeliveryStatus::Sent,
+            "delivered" => DeliveryStatus::Delivered,
+            "undelivered" => DeliveryStatus::Undelivered,
+            "failed" => DeliveryStatus::Failed,
+            _ => return None,
+        })
+    }
 }
 
 impl From<ledger::RecipientRow> for RecipientRow {
@@ -143,7 +193,7 @@ impl From<ledger::RecipientRow> for RecipientRow {
             sent_at: r.sent_at,
             opened_at: r.opened_at,
             clicked_at: r.clicked_at,
-            delivery_status: r.delivery_status,
+            delivery_status: r.delivery_status.as_deref().and_then(DeliveryStatus::parse),
             delivery_error: r.delivery_error,
         }
     }

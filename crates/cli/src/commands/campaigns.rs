@@ -247,8 +247,8 @@ async fn deliver(
     id: Uuid,
     quiet: bool,
 ) -> anyhow::Result<Outcome> {
-    let setup = email::setup(store, secrets, id).await?;
-    if !setup.tracking {
+    let setup = herald_send::campaign::setup(store, secrets, id).await?;
+    if setup.channel == herald_core::Channel::Email && !setup.tracking {
         eprintln!("Opens and clicks are not tracked: no relay is set up (Settings → Relay).");
     }
     let run = CampaignRun::new(lock, id, setup.composer, setup.messenger, setup.options);
