@@ -10,6 +10,7 @@ mod compose;
 mod engine;
 mod keychain;
 mod secret_scan;
+mod sms_campaign;
 mod sms_settings;
 mod sms_stand_in;
 mod sms_twilio;
