@@ -34,6 +34,7 @@ pub mod relay_events;
 pub mod relay_sync;
 pub mod segments;
 pub mod settings;
+pub mod sms_help;
 mod sql_fold;
 pub mod tags;
 mod time;

@@ -21,3 +21,4 @@ mod relay_sync;
 mod round_trip;
 mod segments;
 mod segments_oracle;
+mod sms_help;

@@ -48,6 +48,7 @@ async fn a_new_workspace_has_every_table() {
             "segment_refs",
             "segments",
             "settings",
+            "sms_help_replies",
             "tags",
             "workspace_meta",
         ])
@@ -56,7 +57,7 @@ async fn a_new_workspace_has_every_table() {
         .fetch_all(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8]);
 }
 
 #[tokio::test]
@@ -126,7 +127,7 @@ async fn reopening_an_existing_workspace_keeps_its_data() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, 7);
+    assert_eq!(applied, 8);
     store.close().await;
 }
 
