@@ -323,6 +323,7 @@ export class FakeCampaigns {
       contactId: contact?.id ?? null,
       contactLabel: contact ? `${contact.displayName} <${contact.email ?? ""}>` : null,
       hints,
+      sms: null,
     };
   }
 

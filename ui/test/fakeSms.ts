@@ -148,8 +148,7 @@ export class FakeSms {
     return c.smsOptOut && !body.toLowerCase().includes(opt.toLowerCase()) ? `${body.trimEnd()}\n${opt}` : body;
   }
 
-  // Typed wider than CampaignPreview until the backend's `sms` field is in the bindings.
-  private preview(c: CampaignDetail, contactId: string | null): CampaignPreview & { sms: { body: string; count: SmsCount } | null } {
+  private preview(c: CampaignDetail, contactId: string | null): CampaignPreview {
     const contact = contactId ? this.fake.contacts.find((x) => x.contact.id === contactId)?.contact : undefined;
     const body = this.personalise(c, contactId);
     return {

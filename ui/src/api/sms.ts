@@ -14,6 +14,7 @@ import type { SmsTestReport } from "../bindings/SmsTestReport";
 import type { SmsTestResult } from "../bindings/SmsTestResult";
 import type { SmsVerifyReport } from "../bindings/SmsVerifyReport";
 import type { SmsVonageApi } from "../bindings/SmsVonageApi";
+import type { SmsWorstCase } from "../bindings/SmsWorstCase";
 
 export type {
   ForcedUcs2,
@@ -29,6 +30,7 @@ export type {
   SmsTestResult,
   SmsVerifyReport,
   SmsVonageApi,
+  SmsWorstCase,
 };
 
 /** The most numbers a test SMS goes to at once. */
@@ -62,9 +64,6 @@ export function smsVerify(): Promise<SmsVerifyReport> {
 export function smsTestSend(numbers: string[], body: string): Promise<SmsTestReport> {
   return invoke<SmsTestReport>("sms_test_send", { numbers, body });
 }
-
-/** The most parts any recipient's personalised text takes, for whom, over how many recipients. */
-export type SmsWorstCase = { count: SmsCount; contactId: string | null; contactLabel: string | null; recipients: number };
 
 /** The campaign's costliest message over its audience (each recipient's text counted with their details). */
 export function campaignSmsWorstCase(id: string): Promise<SmsWorstCase> {

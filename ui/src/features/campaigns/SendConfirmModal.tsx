@@ -22,12 +22,14 @@ export function SendConfirmModal({
   plan,
   onClose,
   onDone,
+  channel = "email",
 }: {
   campaignId: string;
   name: string;
   plan: SendPlan | null;
   onClose: () => void;
   onDone: () => void;
+  channel?: "email" | "sms";
 }) {
   const [audience, setAudience] = useState<AudienceSummary | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -74,7 +76,7 @@ export function SendConfirmModal({
     : plan?.kind === "schedule"
       ? `Schedule for ${people(n)}?`
       : `Send to ${people(n)} now?`;
-  const excluded = audience ? exclusionText(audience.excluded) : null;
+  const excluded = audience ? exclusionText(audience.excluded, channel) : null;
 
   return (
     <Modal opened={opened} onClose={() => (busy ? undefined : onClose())} title={<Text fw={650} data-testid="send-confirm-title">{title}</Text>}>
@@ -90,7 +92,7 @@ export function SendConfirmModal({
             “{name}” will go to <b>{people(n)}</b>
             {plan?.kind === "schedule" ? ` on ${formatInstant(plan.at, plan.zone)} (${plan.zone})` : " as soon as you confirm"}.
             {excluded ? ` Left out: ${excluded}.` : ""}
-            {plan?.kind === "now" ? " Once sent, an email cannot be called back." : " You can unschedule it until then."}
+            {plan?.kind === "now" ? ` Once sent, ${channel === "sms" ? "a text" : "an email"} cannot be called back.` : " You can unschedule it until then."}
           </Text>
         )}
         {audience && n === 0 && (

@@ -32,10 +32,10 @@ export type SmsField = keyof SmsValues;
 export type SmsErrors = Partial<Record<SmsField, string>>;
 
 export const SENDER_KINDS: { value: SmsSenderKind; label: string }[] = [
-  { value: "long_code", label: "Long code (a standard phone number, 10DLC in the US)" },
+  { value: "long_code", label: "Long code (a standard number)" },
   { value: "toll_free", label: "Toll-free number" },
   { value: "short_code", label: "Short code" },
-  { value: "alphanumeric", label: "Alphanumeric sender id (e.g. ACME; not in the US)" },
+  { value: "alphanumeric", label: "Alphanumeric sender id" },
 ];
 
 const DEFAULT_HOURS = { from: "08:00", until: "21:00" };

@@ -1,9 +1,7 @@
 import { Badge } from "@mantine/core";
+import type { DeliveryStatus } from "../../bindings/DeliveryStatus";
 
-/** What the carrier reported for a text after the provider took it. */
-export type DeliveryStatus = "queued" | "sent" | "delivered" | "undelivered" | "failed";
-
-const LOOK: Record<string, { label: string; color: string } | undefined> = {
+const LOOK: Record<DeliveryStatus, { label: string; color: string }> = {
   queued: { label: "Queued at provider", color: "gray" },
   sent: { label: "Sent to carrier", color: "blue" },
   delivered: { label: "Delivered", color: "teal" },
@@ -11,8 +9,8 @@ const LOOK: Record<string, { label: string; color: string } | undefined> = {
   failed: { label: "Failed", color: "red" },
 };
 
-/** The delivery report as a badge; "No report yet" until one arrives. */
-export function DeliveryBadge({ status }: { status: DeliveryStatus | string | null }) {
+/** What the carrier reported for a text after the provider took it, as a badge; "No report yet" until one arrives. */
+export function DeliveryBadge({ status }: { status: DeliveryStatus | null }) {
   if (!status) {
     return (
       <Badge color="gray" variant="outline" tt="none" fw={500} data-testid="delivery-status">
@@ -20,8 +18,7 @@ export function DeliveryBadge({ status }: { status: DeliveryStatus | string | nu
       </Badge>
     );
   }
-  // A status this build does not know is shown as the provider worded it.
-  const look = LOOK[status] ?? { label: status, color: "gray" };
+  const look = LOOK[status];
   return (
     <Badge color={look.color} tt="none" fw={600} data-testid="delivery-status">
       {look.label}

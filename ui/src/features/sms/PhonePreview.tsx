@@ -1,3 +1,4 @@
+import { IconUser } from "@tabler/icons-react";
 import { initials } from "../../lib/format";
 import classes from "./PhonePreview.module.css";
 
@@ -11,7 +12,8 @@ export function PhonePreview({ body, sender }: { body: string; sender: string })
     <div className={classes.phone} role="img" aria-label={`Text message from ${sender}`} data-testid="phone-preview">
       <div className={classes.header}>
         <div className={classes.avatar} aria-hidden>
-          {initials(sender || "?")}
+          {/* A number has no initials; a phone shows a person. */}
+          {/^[+\d]/.test(sender) ? <IconUser size={22} /> : initials(sender || "?")}
         </div>
         <div className={classes.sender} data-testid="phone-preview-sender">
           {sender}

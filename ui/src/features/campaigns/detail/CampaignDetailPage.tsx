@@ -294,14 +294,18 @@ export function CampaignDetailPage() {
         <Card>
           <SimpleGrid cols={{ base: 2, md: 4 }} spacing="lg">
             <Fact label="Segment">{c.segmentName ?? "None chosen"}</Fact>
-            <Fact label="From">{c.fromName || c.fromAddress ? `${c.fromName ?? ""} ${c.fromAddress ? `<${c.fromAddress}>` : ""}`.trim() : "As in Settings → Email"}</Fact>
+            {c.channel === "sms" ? (
+              <Fact label="From">As in Settings → SMS</Fact>
+            ) : (
+              <Fact label="From">{c.fromName || c.fromAddress ? `${c.fromName ?? ""} ${c.fromAddress ? `<${c.fromAddress}>` : ""}`.trim() : "As in Settings → Email"}</Fact>
+            )}
             <Fact label={s === "scheduled" ? "Scheduled for" : c.finishedAt ? "Finished" : c.startedAt ? "Started" : "Created"}>
               {formatInstant(s === "scheduled" ? c.scheduledAt : (c.finishedAt ?? c.startedAt ?? c.createdAt), zone)}
             </Fact>
             <Fact label="Tracking">{trackingLabel(c.tracking, audience)}</Fact>
           </SimpleGrid>
         </Card>
-        {started && progress && <ProgressCard progress={progress} tracked={c.tracking && audience?.trackingOn !== false} onRetryFailed={retryFailed} onResendInDoubt={resendInDoubt} />}
+        {started && progress && <ProgressCard progress={progress} channel={c.channel} tracked={c.channel !== "sms" && c.tracking && audience?.trackingOn !== false} onRetryFailed={retryFailed} onResendInDoubt={resendInDoubt} />}
         {started && <RecipientsTable campaignId={c.id} name={c.name} channel={c.channel} refreshKey={refreshKey + (progress?.counts.sent ?? 0)} />}
         {!started && (
           <Card>
@@ -320,6 +324,7 @@ export function CampaignDetailPage() {
       <SendConfirmModal
         campaignId={c.id}
         name={c.name}
+        channel={c.channel}
         plan={plan}
         onClose={() => setPlan(null)}
         onDone={() => {

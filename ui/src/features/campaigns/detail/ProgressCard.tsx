@@ -25,10 +25,11 @@ type Props = {
   tracked?: boolean;
   onRetryFailed: () => void;
   onResendInDoubt: () => void;
+  channel?: "email" | "sms";
 };
 
 /** Where sending stands: counts, a bar, the rate and time left, and what to do about failures. */
-export function ProgressCard({ progress, tracked = true, onRetryFailed, onResendInDoubt }: Props) {
+export function ProgressCard({ progress, tracked = true, onRetryFailed, onResendInDoubt, channel = "email" }: Props) {
   const c = progress.counts;
   const done = c.sent + c.failed + c.inDoubt + c.suppressed;
   const total = Math.max(c.recipients, 1);
@@ -41,7 +42,7 @@ export function ProgressCard({ progress, tracked = true, onRetryFailed, onResend
           <Text fw={650}>{sending ? "Sending" : finished ? "Delivery" : "Progress"}</Text>
           {sending && (
             <Text size="sm" c="dimmed" className="tabular" data-testid="progress-rate">
-              {progress.ratePerSecond.toFixed(1)} emails/s · {formatEta(progress.etaSeconds)} left
+              {progress.ratePerSecond.toFixed(1)} {channel === "sms" ? "texts" : "emails"}/s · {formatEta(progress.etaSeconds)} left
             </Text>
           )}
         </Group>

@@ -49,4 +49,14 @@ describe("SMS campaign detail", () => {
     expect(within(rows[3]!).getByTestId("recipient-error")).toHaveTextContent("error 21614");
     expect(screen.getByText("Sale today")).toBeInTheDocument();
   });
+
+  it("speaks of texts and the SMS settings while sending", async () => {
+    const fake = new FakeBackend().install();
+    const campaigns = new FakeCampaigns(fake).install();
+    const c = campaigns.add({ channel: "sms", name: "Spring text", subject: "", textBody: "Sale today", status: "sending", startedAt: Date.now() });
+    campaigns.ledger.set(c.id, [row(1, {}), row(2, { status: "queued", sentAt: null })]);
+    renderApp(`/campaigns/${c.id}`);
+    expect(await screen.findByTestId("progress-rate")).toHaveTextContent("12.5 texts/s");
+    expect(screen.getByText("As in Settings → SMS")).toBeInTheDocument();
+  });
 });

@@ -17,15 +17,18 @@ const EXCLUSION_LABELS: [keyof Exclusions, string][] = [
   ["duplicate", "duplicate addresses"],
 ];
 
+/** The same exclusions for a text: the address is a phone number. */
+const SMS_LABELS: Partial<Record<keyof Exclusions, string>> = { noAddress: "without a phone number", duplicate: "duplicate numbers" };
+
 /** "31 unsubscribed, 4 bounced": the non-zero exclusions, or null when there are none. */
-export function exclusionText(x: Exclusions): string | null {
-  const parts = EXCLUSION_LABELS.filter(([k]) => x[k] > 0).map(([k, label]) => `${formatCount(x[k])} ${label}`);
+export function exclusionText(x: Exclusions, channel: "email" | "sms" = "email"): string | null {
+  const parts = EXCLUSION_LABELS.filter(([k]) => x[k] > 0).map(([k, label]) => `${formatCount(x[k])} ${(channel === "sms" && SMS_LABELS[k]) || label}`);
   return parts.length ? parts.join(", ") : null;
 }
 
 /** Who would receive it: the number, and who the segment holds that it would skip. */
-export function AudienceNumbers({ audience }: { audience: AudienceSummary }) {
-  const excluded = exclusionText(audience.excluded);
+export function AudienceNumbers({ audience, channel = "email" }: { audience: AudienceSummary; channel?: "email" | "sms" }) {
+  const excluded = exclusionText(audience.excluded, channel);
   return (
     <Paper withBorder p="md" data-testid="audience-summary">
       <Group gap="md" wrap="nowrap" align="flex-start">
@@ -53,10 +56,11 @@ type Props = {
   audience: AudienceSummary | null;
   audienceError: string | null;
   audienceLoading: boolean;
+  channel?: "email" | "sms";
 };
 
 /** Step 2: which segment, and how many of it the campaign would reach. */
-export function AudienceStep({ segmentId, error, onChange, audience, audienceError, audienceLoading }: Props) {
+export function AudienceStep({ segmentId, error, onChange, audience, audienceError, audienceLoading, channel = "email" }: Props) {
   const [segments, setSegments] = useState<SegmentSummary[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
 
@@ -119,7 +123,7 @@ export function AudienceStep({ segmentId, error, onChange, audience, audienceErr
           {audienceError}
         </Alert>
       )}
-      {segmentId && audience && <AudienceNumbers audience={audience} />}
+      {segmentId && audience && <AudienceNumbers audience={audience} channel={channel} />}
     </Stack>
   );
 }

@@ -22,11 +22,14 @@ import { useWorkspaceStore } from "../../../stores/workspace";
 import { CampaignStatusBadge } from "../CampaignStatusBadge";
 import { SendConfirmModal, type SendPlan } from "../SendConfirmModal";
 import { AudienceStep } from "./AudienceStep";
+import { ChannelChoice } from "./ChannelChoice";
 import { ContentStep } from "./ContentStep";
 import { DetailsStep } from "./DetailsStep";
 import { checkStep, emptyDraft, inputOf, normalized, stepOfField, STEPS, type DraftField, type FieldErrors } from "./draft";
 import { ReviewStep } from "./ReviewStep";
 import { ScheduleStep } from "./ScheduleStep";
+import { SmsContentStep, SmsDetailsStep } from "./SmsSteps";
+import { SmsReviewStep } from "./SmsReviewStep";
 
 type Sender = { fromName: string; fromAddress: string; replyTo: string | null };
 
@@ -55,7 +58,7 @@ export function CampaignWizardPage() {
   const zone = useWorkspaceStore((s) => s.info?.timeZone ?? "UTC");
   const sender = useSender();
   const [campaign, setCampaign] = useState<CampaignDetail | null>(null);
-  const [draft, setDraft] = useState<CampaignInput | null>(id ? null : emptyDraft());
+  const [draft, setDraft] = useState<CampaignInput | null>(id ? null : emptyDraft(params.get("channel") === "sms" ? "sms" : "email"));
   const [loadError, setLoadError] = useState<string | null>(null);
   // A step to open at: from "Schedule…" on the detail page (state) or a link (?step=).
   const [step, setStep] = useState<number>(() => {
@@ -234,7 +237,13 @@ export function CampaignWizardPage() {
           </Alert>
         )}
 
-        {step === 0 && <DetailsStep draft={draft} errors={errors} change={change} defaults={sender} />}
+        {step === 0 && !campaign && (
+          <Stack mb="lg">
+            <ChannelChoice value={draft.channel} onChange={(c) => change("channel", c)} />
+          </Stack>
+        )}
+        {step === 0 && draft.channel === "sms" && <SmsDetailsStep draft={draft} errors={errors} change={change} />}
+        {step === 0 && draft.channel !== "sms" && <DetailsStep draft={draft} errors={errors} change={change} defaults={sender} />}
         {step === 1 && (
           <AudienceStep
             segmentId={draft.segmentId}
@@ -243,9 +252,11 @@ export function CampaignWizardPage() {
             audience={audience}
             audienceError={audienceError}
             audienceLoading={audienceLoading}
+            channel={draft.channel}
           />
         )}
-        {step === 2 && campaign && (
+        {step === 2 && campaign && draft.channel === "sms" && <SmsContentStep draft={draft} errors={errors} change={change} />}
+        {step === 2 && campaign && draft.channel !== "sms" && (
           <ContentStep
             campaignId={campaign.id}
             draft={draft}
@@ -255,7 +266,8 @@ export function CampaignWizardPage() {
             onAttachments={(attachments: AttachmentInfo[]) => setCampaign((c) => (c ? { ...c, attachments } : c))}
           />
         )}
-        {step === 3 && campaign && (
+        {step === 3 && campaign && draft.channel === "sms" && <SmsReviewStep campaignId={campaign.id} draft={draft} audience={audience} />}
+        {step === 3 && campaign && draft.channel !== "sms" && (
           <ReviewStep campaignId={campaign.id} draft={draft} sender={sender} attachments={campaign.attachments} audience={audience} />
         )}
         {step === 4 && campaign && <ScheduleStep zone={zone} scheduledAt={campaign.scheduledAt} onPlan={setPlan} />}
@@ -276,6 +288,7 @@ export function CampaignWizardPage() {
         <SendConfirmModal
           campaignId={campaign.id}
           name={campaign.name}
+          channel={campaign.channel}
           plan={plan}
           onClose={() => setPlan(null)}
           onDone={() => {

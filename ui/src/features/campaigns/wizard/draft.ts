@@ -21,14 +21,15 @@ const STEP_OF: Partial<Record<DraftField, number>> = {
   textBody: 2,
   editor: 2,
   templateId: 2,
+  smsOptOut: 2,
 };
 
 /** The step whose form holds `field` (the first step for a field no step shows). */
 export const stepOfField = (field: string): number => STEP_OF[field as DraftField] ?? 0;
 
-export function emptyDraft(): CampaignInput {
+export function emptyDraft(channel: CampaignInput["channel"] = "email"): CampaignInput {
   return {
-    channel: "email",
+    channel,
     name: "",
     segmentId: null,
     subject: "",
@@ -42,6 +43,7 @@ export function emptyDraft(): CampaignInput {
     templateId: null,
     tracking: true,
     rate: null,
+    smsOptOut: true,
   };
 }
 
@@ -61,6 +63,7 @@ export function inputOf(c: CampaignDetail): CampaignInput {
     templateId: c.templateId,
     tracking: c.tracking,
     rate: c.rate,
+    smsOptOut: c.smsOptOut,
   };
 }
 
@@ -94,6 +97,13 @@ export function needsHtmlEditor(html: string): boolean {
 /** What is missing or malformed on `step`, by field, before anything is sent to the backend. */
 export function checkStep(step: number, d: CampaignInput): FieldErrors {
   const e: FieldErrors = {};
+  if (d.channel === "sms") {
+    // A text has a name, an audience and a body; no subject, sender or HTML.
+    if (step === 0 && !d.name.trim()) e.name = "Give the campaign a name (only you see it)";
+    if (step === 1 && !d.segmentId) e.segmentId = "Choose who receives this campaign";
+    if (step === 2 && !d.textBody?.trim()) e.textBody = "Write the message";
+    return e;
+  }
   if (step === 0) {
     if (!d.name.trim()) e.name = "Give the campaign a name (only you see it)";
     if (!d.subject.trim()) e.subject = "Write a subject line";
