@@ -184,7 +184,7 @@ export function CampaignsPage() {
                         {c.name}
                       </Text>
                       <Text size="xs" c="dimmed" lineClamp={1}>
-                        {c.channel === "email" ? "Email" : "SMS"} · {c.subject || "No subject yet"}
+                        {c.channel === "email" ? `Email · ${c.subject || "No subject yet"}` : "SMS"}
                       </Text>
                     </Table.Td>
                     <Table.Td>
