@@ -28,6 +28,7 @@
 //! ```
 
 pub mod campaign;
+pub mod help;
 mod http;
 pub mod provider;
 pub mod settings;

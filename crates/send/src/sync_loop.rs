@@ -5,7 +5,8 @@
 //! Each run reads the relay URL and API token afresh, so a new URL or
 //! rotated keys take effect on the next run. A relay that is not set up yet
 //! is not an error here: the loop waits. Syncs never overlap: one task runs
-//! them one after the other.
+//! them one after the other. After each successful sync the same task
+//! answers the SMS HELP / INFO replies it brought ([`crate::sms::help`]).
 //!
 //! ```no_run
 //! # async fn demo(store: herald_store::Store) -> Result<(), herald_send::sync::SyncError> {
@@ -30,6 +31,7 @@ use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
 
 use crate::secrets::Secrets;
+use crate::sms::help::{self, HelpReport};
 use crate::sync::{self, SyncError, SyncOutcome};
 
 /// How often the loop syncs on its own.
@@ -122,9 +124,31 @@ async fn run(
             Ok(_) | Err(SyncError::NotConfigured(_)) => {}
             Err(err) => tracing::warn!(error = %err, "relay sync failed"),
         }
+        let synced = result.is_ok();
         if let Some(reply) = reply {
             let _ = reply.send(result);
         }
+        if synced {
+            // After the reply: a caller waiting before a send batch needs
+            // the events applied, not the HELP answers sent.
+            answer_help(&store, &secrets).await;
+        }
+    }
+}
+
+/// Answers the HELP / INFO replies the sync brought. A failure leaves them
+/// for the next sync and never fails this one.
+async fn answer_help(store: &Store, secrets: &Arc<dyn Secrets>) {
+    match help::answer_pending(store, secrets).await {
+        Ok(report) if report != HelpReport::default() => tracing::info!(
+            answered = report.answered,
+            failed = report.failed,
+            in_doubt = report.in_doubt,
+            skipped = report.skipped,
+            "answered SMS HELP replies"
+        ),
+        Ok(_) => {}
+        Err(err) => tracing::warn!(error = %err, "answering SMS HELP replies failed"),
     }
 }
 

@@ -243,6 +243,17 @@ pub async fn finish(store: &Store, event_id: Uuid, outcome: &Outcome) -> Result<
 /// is still waiting for the provider, and [`finish`] will still record
 /// what it learns). Called before answering. Returns how many moved.
 pub async fn recover_in_doubt(store: &Store) -> Result<u64> {
+    // Runs after every sync: a read first, so the usual case (nothing
+    // interrupted) takes no write lock.
+    let interrupted: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sms_help_replies WHERE status = 'sending')",
+    )
+    .fetch_one(store.pool())
+    .await
+    .context("looking for interrupted HELP answers")?;
+    if !interrupted {
+        return Ok(0);
+    }
     let mut tx = store.begin_write().await?;
     let moved = sqlx::query(
         "UPDATE sms_help_replies SET status = 'in_doubt', updated_at = ?,

@@ -1,18 +1,20 @@
 //! `herald sync`: one full sync with the relay, as the app runs in the
-//! background: every new event pulled, applied once, acknowledged.
+//! background: every new event pulled, applied once, acknowledged; then
+//! the SMS HELP / INFO replies it brought answered.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use herald_send::secrets::Keychain;
+use herald_send::secrets::{Keychain, Secrets};
+use herald_send::sms::help;
 use herald_send::sync::{self, SyncOutcome};
 use herald_store::Store;
 
 use crate::cli::SyncArgs;
 
 pub async fn run(store: &Store, args: SyncArgs) -> anyhow::Result<ExitCode> {
-    let keychain = Arc::new(Keychain::for_workspace(store).await?);
-    let client = sync::connect(store, keychain).await?;
+    let keychain: Arc<dyn Secrets> = Arc::new(Keychain::for_workspace(store).await?);
+    let client = sync::connect(store, Arc::clone(&keychain)).await?;
     let outcome = sync::sync_once(store, &client).await?;
     if args.json {
         super::print_json(&outcome)?;
@@ -20,6 +22,15 @@ pub async fn run(store: &Store, args: SyncArgs) -> anyhow::Result<ExitCode> {
         for line in summary(&outcome) {
             println!("{line}");
         }
+    }
+    // As the app does after each sync. The events are applied already: a
+    // failure here is reported, and the next sync tries again.
+    match help::answer_pending(store, &keychain).await {
+        Ok(report) if report.answered > 0 && !args.json => {
+            println!("answered {} HELP replies", report.answered);
+        }
+        Ok(_) => {}
+        Err(err) => eprintln!("SMS HELP replies were not answered: {err}"),
     }
     Ok(ExitCode::SUCCESS)
 }

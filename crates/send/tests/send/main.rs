@@ -11,6 +11,7 @@ mod engine;
 mod keychain;
 mod secret_scan;
 mod sms_campaign;
+mod sms_help;
 mod sms_optout;
 mod sms_settings;
 mod sms_stand_in;
