@@ -398,6 +398,29 @@ pub enum BenchCommand {
     /// Send an email campaign to N generated contacts through a local SMTP
     /// sink, end to end, and measure the sink's own limit beside it.
     Send(BenchSendArgs),
+    /// An SMS campaign through the real Twilio client to a local stand-in
+    /// with simulated latency: the achieved rate against the configured
+    /// one, the busiest second, and the sender's CPU.
+    Sms(BenchSmsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchSmsArgs {
+    /// Messages to send (one contact each), at most 999,999.
+    #[arg(long, default_value_t = 10_000)]
+    pub messages: u32,
+    /// The configured rate, messages per second.
+    #[arg(long, default_value_t = 100.0)]
+    pub rate: f64,
+    /// The stand-in's delay before it answers each request.
+    #[arg(long, default_value_t = 20)]
+    pub latency_ms: u64,
+    /// Keep the generated workspace in this folder (default: a temp dir).
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+    /// Print the results as one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

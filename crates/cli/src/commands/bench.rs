@@ -4,7 +4,9 @@ mod generate;
 mod segments;
 mod send;
 mod send_data;
+mod sms;
 mod smtp_sink;
+mod twilio_standin;
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -26,6 +28,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Import(args) => bench_import(args).await,
         BenchCommand::Segments(args) => segments::run(args).await,
         BenchCommand::Send(args) => send::run(args).await,
+        BenchCommand::Sms(args) => sms::run(args).await,
     }
 }
 

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Context};
-use herald_send::email::campaign as email;
 use herald_send::engine::{CampaignRun, Outcome, SendLock};
 use herald_send::secrets::{Keychain, Secrets};
 use herald_store::campaigns::{self, CampaignId, CampaignQuery, CampaignStatus, CampaignSummary};
@@ -208,8 +207,9 @@ async fn send(store: &Store, args: CampaignsSendArgs) -> anyhow::Result<ExitCode
     let state = campaign_runs::state(store, id).await?;
     match CampaignStatus::parse(&state.status).map_err(|e| anyhow!("{e}"))? {
         CampaignStatus::Draft | CampaignStatus::Scheduled => {
-            // Check the content and settings before anything is resolved.
-            email::prepare(store, &secrets, id).await?;
+            // Check the content and settings (of the campaign's channel)
+            // before anything is resolved.
+            herald_send::campaign::check(store, &secrets, id).await?;
             let campaign = campaigns::get(store, CampaignId::from_uuid(id)).await?;
             let segment = campaign
                 .segment_id
@@ -260,17 +260,30 @@ async fn deliver(
         }
     });
     let mut sent = 0u64;
+    let mut waiting_until = None;
     let end = run
-        .run_with(|outcome| {
-            if let Outcome::Sent(r) = outcome {
+        .run_with(|outcome| match outcome {
+            Outcome::Sent(r) => {
                 sent += r.sent;
                 if !quiet {
                     eprintln!(
-                        "sent {sent} (this batch: {} sent, {} failed, {} retried, {} in doubt, {} suppressed)",
-                        r.sent, r.failed, r.retried, r.in_doubt, r.suppressed
+                        "sent {sent} (this batch: {} sent, {} failed, {} retried, {} in doubt, {} suppressed, {} deferred)",
+                        r.sent, r.failed, r.retried, r.in_doubt, r.suppressed, r.deferred
                     );
                 }
             }
+            // A long wait (sending hours, a provider's Retry-After) is said
+            // once, so a quiet terminal is not mistaken for a hang.
+            Outcome::Waiting { until } if *until - now_millis() > 60_000 => {
+                if !quiet && waiting_until != Some(*until) {
+                    let at = chrono::DateTime::from_timestamp_millis(*until)
+                        .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_default();
+                    eprintln!("waiting until {at} (sending hours or the provider's retry time)…");
+                }
+                waiting_until = Some(*until);
+            }
+            _ => {}
         })
         .await?;
     stop.abort();
@@ -314,7 +327,7 @@ async fn run_due(store: &Store) -> anyhow::Result<ExitCode> {
             );
             continue;
         }
-        if let Err(e) = email::prepare(store, &secrets, id).await {
+        if let Err(e) = herald_send::campaign::check(store, &secrets, id).await {
             eprintln!("error: {id}: {e}");
             code = ExitCode::FAILURE;
             continue;

@@ -10,3 +10,4 @@ mod demo;
 mod errors;
 mod relay;
 mod segments;
+mod sms_crash;

@@ -6,11 +6,14 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-/// A token bucket of one token shared by every worker: send slots are
-/// handed out `1 / rate` apart, and a worker that finds the next slot in
-/// the future sleeps until it. Slots missed while nobody asked are not
-/// saved up, so after a pause the rate does not burst: in any second at
-/// most `rate` messages (plus the one already due) start.
+/// A token bucket of one token shared by every worker: a message may start
+/// only `1 / rate` after the previous one *actually* started. Workers queue
+/// on a gate (first come, first served); the one at its head sleeps until
+/// its time, takes the token, and records the instant it did, so a worker
+/// that wakes late (a busy machine) pushes the next one back instead of
+/// letting several go at once. Time nobody used is not saved up: after a
+/// pause the rate does not burst. In any second at most `rate` messages
+/// (plus the one already due) start.
 ///
 /// Adaptive: each [`RateLimiter::throttled`] (an HTTP 429) halves the rate,
 /// down to a sixteenth of the configured one, and holds every worker for
@@ -21,12 +24,15 @@ use tokio::time::Instant;
 pub struct RateLimiter {
     base: Duration,
     state: Mutex<State>,
+    /// When the last message was let go.
+    gate: tokio::sync::Mutex<Option<Instant>>,
 }
 
 #[derive(Debug)]
 struct State {
     interval: Duration,
-    next: Option<Instant>,
+    /// Nobody goes before this instant (a provider's `Retry-After`).
+    hold_until: Option<Instant>,
 }
 
 /// The slowest a throttled run goes, relative to its configured rate.
@@ -45,8 +51,9 @@ impl RateLimiter {
             base,
             state: Mutex::new(State {
                 interval: base,
-                next: None,
+                hold_until: None,
             }),
+            gate: tokio::sync::Mutex::new(None),
         }
     }
 
@@ -54,22 +61,31 @@ impl RateLimiter {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Waits for this caller's slot.
+    fn limits(&self) -> (Duration, Option<Instant>) {
+        let state = self.state();
+        (state.interval, state.hold_until)
+    }
+
+    /// Waits for this caller's turn.
     pub async fn wait(&self) {
-        let slot = {
-            let mut state = self.state();
-            if state.interval.is_zero() && state.next.is_none() {
-                return;
-            }
+        if self.limits() == (Duration::ZERO, None) {
+            return;
+        }
+        let mut last = self.gate.lock().await;
+        loop {
+            // Read afresh after every sleep: a 429 meanwhile moves the turn.
+            let (interval, hold) = self.limits();
             let now = Instant::now();
-            let slot = match state.next {
-                Some(at) if at > now => at,
-                _ => now,
-            };
-            state.next = Some(slot + state.interval);
-            slot
-        };
-        tokio::time::sleep_until(slot).await;
+            let mut turn = last.map_or(now, |at| at + interval);
+            if let Some(hold) = hold {
+                turn = turn.max(hold);
+            }
+            if turn <= now {
+                break;
+            }
+            tokio::time::sleep_until(turn).await;
+        }
+        *last = Some(Instant::now());
     }
 
     /// The provider refused a message for sending too fast: halve the rate
@@ -84,7 +100,7 @@ impl RateLimiter {
         state.interval = (state.interval * 2).max(floor).min(floor * MAX_SLOWDOWN);
         if let Some(wait) = retry_after {
             let until = Instant::now() + wait;
-            state.next = Some(state.next.map_or(until, |next| next.max(until)));
+            state.hold_until = Some(state.hold_until.map_or(until, |h| h.max(until)));
         }
     }
 

@@ -523,6 +523,11 @@ impl CampaignRun {
             let outcome = self.step().await?;
             on_step(&outcome);
             match outcome {
+                // A batch in which nothing could be claimed (rows moved on
+                // under us) must not turn the loop into a spin.
+                Outcome::Sent(report) if report == BatchReport::default() => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
                 Outcome::Sent(_) => {}
                 Outcome::Waiting { until } => {
                     // Wake at least every second to notice a pause or stop.

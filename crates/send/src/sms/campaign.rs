@@ -279,6 +279,15 @@ pub fn concurrency_for(rate: f64) -> usize {
     ((rate * 0.5).ceil() as usize).clamp(1, 16)
 }
 
+/// Ledger rows per step for a rate: about ten seconds of sending. An
+/// opt-out is honoured from the next batch on, so a batch must not last
+/// minutes at a long code's 1 message a second; and each batch boundary
+/// costs a provider round trip of idle time, so it must not be a batch a
+/// second at 100.
+pub fn batch_size_for(rate: f64) -> u32 {
+    ((rate * 10.0).ceil() as u32).clamp(10, 1_000)
+}
+
 /// Assembles the send of SMS campaign `campaign`: body, provider, options.
 pub async fn setup(
     store: &Store,
@@ -304,6 +313,7 @@ pub async fn setup(
         options: RunOptions {
             rate: Some(rate),
             concurrency: concurrency_for(rate),
+            batch_size: batch_size_for(rate),
             ..RunOptions::default()
         },
     })
