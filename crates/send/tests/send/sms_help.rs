@@ -1,7 +1,8 @@
 //! Answering SMS HELP / INFO replies after a sync, through a wiremock
 //! stand-in for Twilio (and one for Vonage): once per inbound message, with
 //! the help text from the SMS settings, to the sender's number; never twice,
-//! not even after a crash mid-send.
+//! not even after a crash mid-send. The last test goes the whole way: a
+//! signed inbound HELP through the real relay, answered by the app's loop.
 
 use std::sync::Arc;
 
@@ -10,14 +11,16 @@ use herald_core::PhoneNumber;
 use herald_send::secrets::{MemorySecrets, Secrets};
 use herald_send::sms::help::{answer_pending, HelpReport};
 use herald_send::sms::settings::{self, SecretChanges, SmsSettingsInput, VonageApi};
+use herald_send::sync_loop::{LoopOptions, SyncLoop};
 use herald_store::relay_events::{self, EventKind, RelayEvent};
+use herald_store::relay_sync;
 use herald_store::sms_help::{self, HelpReply, ReplyStatus};
 use serde_json::json;
 use uuid::Uuid;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::helpers::Workspace;
+use crate::helpers::{fresh_keys, Relay, Workspace};
 use crate::sms_stand_in::*;
 
 const MESSAGES: &str = "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages.json";
@@ -40,6 +43,15 @@ impl Help {
 
     /// `tune` may rewrite the settings, pointed at the stand-in `server`.
     async fn with(tune: impl FnOnce(&mut SmsSettingsInput, &MockServer)) -> Help {
+        let secrets: Arc<dyn Secrets> = Arc::new(MemorySecrets::default());
+        Help::with_secrets(secrets, tune).await
+    }
+
+    /// The SMS secrets go into `secrets` (which may hold the relay's keys).
+    async fn with_secrets(
+        secrets: Arc<dyn Secrets>,
+        tune: impl FnOnce(&mut SmsSettingsInput, &MockServer),
+    ) -> Help {
         let provider = MockServer::start().await;
         let mut input = SmsSettingsInput {
             help_text: HELP_TEXT.into(),
@@ -54,7 +66,6 @@ impl Help {
             ..SecretChanges::default()
         };
         let ws = Workspace::new().await;
-        let secrets: Arc<dyn Secrets> = Arc::new(MemorySecrets::default());
         settings::save(&ws.store, Arc::clone(&secrets), &input, changes)
             .await
             .expect("saving SMS settings");
@@ -275,4 +286,36 @@ async fn vonage_answers_help_through_the_messages_api() {
         reply.provider_message_id.as_deref(),
         Some("aaaaaaaa-bbbb-cccc-dddd-0123456789ab")
     );
+}
+
+#[tokio::test]
+async fn the_app_s_sync_loop_answers_a_help_sent_through_the_relay_once() {
+    let (secrets, keys) = fresh_keys();
+    let relay = Relay::start(&keys).await;
+    let help = Help::with_secrets(Arc::new(secrets), |_, _| {}).await;
+    relay_sync::set_url(&help.ws.store, relay.url.as_str())
+        .await
+        .unwrap();
+    help.twilio_accepts(1).await;
+    relay.sms_reply(TO, "HELP").await;
+
+    let sync = SyncLoop::start(
+        help.ws.store.clone(),
+        Arc::clone(&help.secrets),
+        LoopOptions {
+            interval: std::time::Duration::from_secs(3600),
+        },
+    );
+    // The loop answers after replying; each later sync waits for that
+    // answer (one task runs them in turn) and finds nothing new to answer.
+    sync.sync_now().await.unwrap();
+    sync.sync_now().await.unwrap();
+    sync.sync_now().await.unwrap();
+    sync.stop().await;
+    relay.stop().await;
+
+    assert_eq!(help.texts().await, vec![(TO.into(), HELP_TEXT.into())]);
+    let replies = sms_help::list(&help.ws.store).await.unwrap();
+    assert_eq!(replies.len(), 1);
+    assert_eq!(replies[0].status, ReplyStatus::Sent);
 }
