@@ -10,6 +10,10 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Map};
 
+mod relay_process;
+
+pub use relay_process::{free_port, http, RelayProcess};
+
 /// How long to wait for the UI to reach a state before failing.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 

@@ -10,3 +10,4 @@ mod import;
 mod onboarding;
 mod relay;
 mod segments;
+mod sms;

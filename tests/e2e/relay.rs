@@ -3,10 +3,7 @@
 //! relay restarted with them, a one-click unsubscribe on the relay's public
 //! route, "Sync now", and the contact's status and consent ledger on screen.
 
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use herald_core::token::{sign, Claims, SigningKey, TokenKind};
 use herald_core::{Channel, EmailStatus};
@@ -14,91 +11,7 @@ use herald_store::contacts::{self, ListQuery};
 use herald_store::{consent_events, relay_events, settings};
 use uuid::Uuid;
 
-use crate::harness::{open_store, App, PATIENCE};
-
-/// A `herald-relay` process, stopped when dropped.
-struct RelayProcess {
-    child: Child,
-    port: u16,
-}
-
-impl RelayProcess {
-    /// Starts the relay on `port` with these keys, storing events in `db`.
-    async fn start(port: u16, signing_key: &str, api_token: &str, db: &Path) -> RelayProcess {
-        let binary = PathBuf::from(std::env::var("HERALD_E2E_RELAY").unwrap_or_else(|_| {
-            panic!("HERALD_E2E_RELAY is not set: run the end-to-end suite with scripts/e2e.sh")
-        }));
-        let log = std::fs::File::create(db.with_extension("log")).expect("the relay's log file");
-        let child = Command::new(&binary)
-            .env("HERALD_RELAY_BIND", format!("127.0.0.1:{port}"))
-            .env(
-                "HERALD_RELAY_PUBLIC_URL",
-                format!("http://127.0.0.1:{port}"),
-            )
-            .env("HERALD_RELAY_DATABASE_URL", db)
-            .env("HERALD_RELAY_WORKSPACE_NAME", "Herald e2e")
-            .env("HERALD_RELAY_SIGNING_KEY", signing_key)
-            .env("HERALD_RELAY_API_TOKEN", api_token)
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|e| panic!("starting {}: {e}", binary.display()));
-        let relay = RelayProcess { child, port };
-        relay.wait_until_up().await;
-        relay
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    async fn wait_until_up(&self) {
-        let http = http();
-        let started = Instant::now();
-        loop {
-            if let Ok(r) = http.get(format!("{}/healthz", self.url())).send().await {
-                if r.status() == 200 {
-                    return;
-                }
-            }
-            assert!(
-                started.elapsed() < PATIENCE,
-                "herald-relay did not answer /healthz within {PATIENCE:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    /// Stops it (SIGKILL: every accepted hit is already on disk).
-    fn stop(mut self) {
-        self.kill();
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for RelayProcess {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-/// An HTTP client (reqwest is built without a default TLS provider; the
-/// workspace compiles ring).
-fn http() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::new()
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free loopback port")
-        .port()
-}
+use crate::harness::{free_port, http, open_store, App, RelayProcess};
 
 /// A mail client's RFC 8058 one-click unsubscribe, signed as a sent
 /// campaign's link would be.

@@ -1,0 +1,90 @@
+//! Driving the UI the way the SMS test needs: Mantine selects, hidden
+//! inputs, panels that unfold, screenshots once painted, and the recipient
+//! table's delivery badges.
+
+use fantoccini::Locator;
+
+use crate::harness::{App, PATIENCE};
+
+/// Opens the select whose input has this `data-testid` and picks the
+/// option whose text starts with `option`.
+pub async fn choose(app: &App, test_id: &str, option: &str) {
+    app.click(test_id).await;
+    let xpath = format!("//*[@role='option'][starts-with(normalize-space(.), '{option}')]");
+    app.client
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::XPath(&xpath))
+        .await
+        .unwrap_or_else(|e| panic!("no option {option:?} in {test_id}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("choosing {option:?} in {test_id}: {e}"));
+}
+
+/// Clicks by script: for the switch's input, which Mantine hides under its
+/// track, and for the wizard's Next, which a notification can sit over.
+pub async fn click_by_script(app: &App, test_id: &str) {
+    let el = app.find(test_id).await;
+    let arg = serde_json::to_value(&el).expect("an element as a script argument");
+    app.client
+        .execute("arguments[0].click();", vec![arg])
+        .await
+        .unwrap_or_else(|e| panic!("clicking {test_id}: {e}"));
+}
+
+/// Waits until a click at the element's centre reaches it (the
+/// "Advanced" panel unfolds over a moment), scrolled into view.
+pub async fn wait_clickable(app: &App, test_id: &str) {
+    let what = format!("[data-testid={test_id}] clickable");
+    app.until(&what, || async {
+        let el = app.find(test_id).await;
+        let arg = serde_json::to_value(&el).expect("an element as a script argument");
+        let script = "const el = arguments[0];
+             el.scrollIntoView({block: 'center'});
+             const r = el.getBoundingClientRect();
+             return r.height > 0 && el.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));";
+        let reached = app.client.execute(script, vec![arg]).await.ok();
+        reached.and_then(|v| v.as_bool()) == Some(true)
+    })
+    .await;
+}
+
+/// A screenshot once the page has painted what the DOM holds (two
+/// animation frames), optionally from the top (the wizard's stepper in view).
+pub async fn picture(app: &App, label: &str, from_top: bool) {
+    if from_top {
+        app.client
+            .execute("window.scrollTo(0, 0);", vec![])
+            .await
+            .expect("scrolling to the top");
+    }
+    let painted = "const done = arguments[arguments.length - 1];
+         requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+    app.client
+        .execute_async(painted, vec![])
+        .await
+        .expect("waiting for the page to paint");
+    app.screenshot(label).await;
+}
+
+/// The `delivery-status` badge of the recipient row showing `number`, if
+/// the row is on the page.
+pub async fn delivery_of(app: &App, number: &str) -> Option<String> {
+    for row in app.all("recipient-row").await {
+        let text = row
+            .prop("textContent")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        if text.contains(number) {
+            let badge = row
+                .find(Locator::Css("[data-testid=\"delivery-status\"]"))
+                .await
+                .ok()?;
+            return badge.prop("textContent").await.ok().flatten();
+        }
+    }
+    None
+}
