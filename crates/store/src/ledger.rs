@@ -44,10 +44,10 @@ use herald_core::SegmentId;
 use crate::segments;
 use crate::{now_millis, settings, Result, Store, StoreError};
 
+pub use members::sendable_members;
 pub use recipients::{
     export_csv, for_contact, recipients, ContactCampaign, RecipientQuery, RecipientRow,
 };
-pub use members::sendable_members;
 pub use writer::{LedgerWriter, Mark};
 
 /// Where a recipient is.

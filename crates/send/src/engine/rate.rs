@@ -7,11 +7,11 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// A token bucket of one token shared by every worker: a message may start
-/// only `1 / rate` after the previous one *actually* started. Workers queue
-/// on a gate (first come, first served); the one at its head sleeps until
-/// its time, takes the token, and records the instant it did, so a worker
-/// that wakes late (a busy machine) pushes the next one back instead of
-/// letting several go at once. Time nobody used is not saved up: after a
+/// only `1 / rate` after the previous one's turn. Workers queue on a gate
+/// (first come, first served); the one at its head sleeps until its turn
+/// and takes the token. A worker that wakes late (a busy machine) marks the
+/// instant it actually went, pushing the next one back instead of letting
+/// several go at once. Time nobody used is not saved up: after a
 /// pause the rate does not burst. In any second at most `rate` messages
 /// (plus the one already due) start.
 ///
@@ -20,13 +20,24 @@ use tokio::time::Instant;
 /// the provider's `Retry-After`; each accepted message then wins back 2%
 /// of the interval, so a run that stops being throttled returns to the
 /// configured rate over a few dozen messages.
+///
+/// Two gates at the same rate: [`RateLimiter::wait`] before a message is
+/// claimed in the ledger, and [`RateLimiter::release`] after, right before
+/// the request. The first keeps claims to the rate (so a crash leaves in
+/// doubt only messages on their way, not a queue of claimed ones); the
+/// second spaces the requests again, because claims commit in groups and
+/// a group's messages would otherwise leave together.
 #[derive(Debug)]
 pub struct RateLimiter {
     base: Duration,
     state: Mutex<State>,
-    /// When the last message was let go.
-    gate: tokio::sync::Mutex<Option<Instant>>,
+    turns: Gate,
+    releases: Gate,
 }
+
+/// Workers queue here; the mark is when the last one went.
+#[derive(Debug, Default)]
+struct Gate(tokio::sync::Mutex<Option<Instant>>);
 
 #[derive(Debug)]
 struct State {
@@ -37,6 +48,8 @@ struct State {
 
 /// The slowest a throttled run goes, relative to its configured rate.
 const MAX_SLOWDOWN: u32 = 16;
+/// How late a worker may wake for its turn and still be on time.
+const ON_TIME: Duration = Duration::from_millis(2);
 /// The interval a run without a configured rate starts from when throttled.
 const UNLIMITED_THROTTLED: Duration = Duration::from_millis(10);
 
@@ -53,7 +66,8 @@ impl RateLimiter {
                 interval: base,
                 hold_until: None,
             }),
-            gate: tokio::sync::Mutex::new(None),
+            turns: Gate::default(),
+            releases: Gate::default(),
         }
     }
 
@@ -66,12 +80,21 @@ impl RateLimiter {
         (state.interval, state.hold_until)
     }
 
-    /// Waits for this caller's turn.
+    /// Waits for this caller's turn to claim a message.
     pub async fn wait(&self) {
+        self.pass(&self.turns).await;
+    }
+
+    /// Waits, after the claim, until the message may leave.
+    pub async fn release(&self) {
+        self.pass(&self.releases).await;
+    }
+
+    async fn pass(&self, gate: &Gate) {
         if self.limits() == (Duration::ZERO, None) {
             return;
         }
-        let mut last = self.gate.lock().await;
+        let mut last = gate.0.lock().await;
         loop {
             // Read afresh after every sleep: a 429 meanwhile moves the turn.
             let (interval, hold) = self.limits();
@@ -81,11 +104,16 @@ impl RateLimiter {
                 turn = turn.max(hold);
             }
             if turn <= now {
-                break;
+                // On time (the timer's usual millisecond of lateness): the
+                // turn is the mark, so that lateness does not add up and
+                // slow the rate. Late by more (the machine was busy, or
+                // nobody asked): now is, so the next one is pushed back
+                // rather than let go at once.
+                *last = Some(if now - turn <= ON_TIME { turn } else { now });
+                return;
             }
             tokio::time::sleep_until(turn).await;
         }
-        *last = Some(Instant::now());
     }
 
     /// The provider refused a message for sending too fast: halve the rate
@@ -154,6 +182,23 @@ mod tests {
         limiter.throttled(Some(Duration::from_secs(7)));
         limiter.wait().await;
         assert!(start.elapsed() >= Duration::from_secs(7));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn claims_that_commit_together_still_leave_one_interval_apart() {
+        let limiter = RateLimiter::new(Some(20.0));
+        // Three claims committed at once reach the second gate together.
+        let start = Instant::now();
+        let mut left = Vec::new();
+        for _ in 0..3 {
+            limiter.release().await;
+            left.push(start.elapsed());
+        }
+        assert_eq!(
+            left,
+            [0, 50, 100].map(Duration::from_millis).to_vec(),
+            "each request an interval after the last"
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -390,6 +390,16 @@ impl CampaignRun {
                 return Ok(Handled::Done(One::Skipped));
             }
         };
+        // The rate limit's turn comes before the claim: a row is `sending`
+        // only while its message is really on its way, so a crash leaves in
+        // doubt only the messages that may have gone, not ones still
+        // waiting for their turn (at a long code's 1 a second, that wait is
+        // seconds per worker). Claims commit in groups, so the request
+        // waits for a second gate that spaces them out again.
+        self.limiter.wait().await;
+        if self.stopping(fatal) {
+            return Ok(Handled::Done(One::Skipped));
+        }
         // The durable promise: from here until the outcome is recorded, the
         // row says `sending`, so a crash leaves it in doubt, never queued.
         let claimed = self
@@ -403,21 +413,7 @@ impl CampaignRun {
         if !claimed {
             return Ok(Handled::Done(One::Skipped));
         }
-        // The rate limit's slot is taken here, after the claim, so that the
-        // spacing is what reaches the provider (the claim's commit would
-        // otherwise bunch slots together). A stop while waiting puts the
-        // claimed row back: nothing was sent.
-        self.limiter.wait().await;
-        if self.stopping(fatal) {
-            return Ok(Handled::Record {
-                contact,
-                mark: Mark::Retry {
-                    error: "stopped before it was sent".to_owned(),
-                    next_attempt_at: 0,
-                },
-                one: One::Skipped,
-            });
-        }
+        self.limiter.release().await;
         let parts = message.parts;
         // On its own task, so the connections' I/O (and the SMTP client's
         // work on the body) spreads over the runtime's threads.

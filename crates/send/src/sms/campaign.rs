@@ -273,8 +273,8 @@ pub async fn provider_for(
 }
 
 /// Messages in flight at once for a rate: enough to keep the rate with
-/// half a second of provider latency, and no more (each is `sending` in
-/// the ledger while it waits for its slot).
+/// half a second of provider latency. Workers waiting for their turn hold
+/// no claimed row, so more of them costs nothing after a crash.
 pub fn concurrency_for(rate: f64) -> usize {
     ((rate * 0.5).ceil() as usize).clamp(1, 16)
 }

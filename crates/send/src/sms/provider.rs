@@ -201,9 +201,20 @@ mod tests {
         let wait = Some(Duration::from_secs(7));
         assert_eq!(
             Delivery::from(SmsError::rate_limited("slow down", wait)),
-            Delivery::Transient {
+            Delivery::Throttled {
                 reason: "slow down".into(),
                 retry_after: wait
+            }
+        );
+        assert_eq!(
+            Delivery::from(SmsError::Transient {
+                reason: "bad gateway".into(),
+                retry_after: None,
+                rate_limited: false
+            }),
+            Delivery::Transient {
+                reason: "bad gateway".into(),
+                retry_after: None
             }
         );
         assert_eq!(

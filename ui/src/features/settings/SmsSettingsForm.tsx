@@ -148,7 +148,7 @@ export function SmsSettingsForm({ view, onSaved }: { view: SmsSettingsView; onSa
             />
             <Textarea
               label="Help reply"
-              description="Sent to anyone who texts HELP or INFO."
+              description="Sent to anyone who texts HELP or INFO. Leave it empty when your provider answers HELP itself."
               inputWrapperOrder={["label", "input", "description", "error"]}
               autosize
               minRows={1}

@@ -274,13 +274,10 @@ pub(super) fn opt_out_text(text: &str) -> Result<(), SettingsError> {
     Ok(())
 }
 
+/// The answer to HELP / INFO. Empty is allowed: Herald then answers
+/// nothing (for a provider that answers HELP itself, such as Twilio's
+/// Advanced Opt-Out; docs/sms.md, "HELP replies").
 pub(super) fn help_text(text: &str) -> Result<(), SettingsError> {
-    if text.is_empty() {
-        return Err(invalid(
-            "help_text",
-            "the answer to HELP is empty; say who sends and how to opt out",
-        ));
-    }
     if text.chars().count() > MAX_HELP_CHARS {
         return Err(invalid(
             "help_text",
@@ -293,6 +290,12 @@ pub(super) fn help_text(text: &str) -> Result<(), SettingsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_help_text_is_allowed_and_a_long_one_is_not() {
+        assert!(help_text("").is_ok());
+        assert!(help_text(&"x".repeat(MAX_HELP_CHARS + 1)).is_err());
+    }
 
     #[test]
     fn base_urls_are_https_unless_on_this_machine() {
