@@ -39,7 +39,7 @@ const BUILTIN: TemplateDetail[] = [
   { id: "tpl-offer", name: "Offer", thumbnail: null, builtin: true, html: "<h1>20% off this week</h1><p>{{ contact.first_name }}, this one is for you.</p><p><a href=\"https://example.com/shop\">Shop now</a></p>" },
 ];
 
-const emptyCounts = () => ({ recipients: 0, queued: 0, sent: 0, failed: 0, inDoubt: 0, suppressed: 0, opened: 0, clicked: 0 });
+const emptyCounts = () => ({ recipients: 0, queued: 0, sent: 0, failed: 0, inDoubt: 0, suppressed: 0, opened: 0, clicked: 0, delivered: 0, undelivered: 0 });
 const EDITABLE: CampaignStatus[] = ["draft", "scheduled", "paused"];
 let idCounter = 0;
 const newId = (p: string) => `${p}-${(++idCounter).toString(16).padStart(6, "0")}`;
@@ -152,6 +152,12 @@ export class FakeCampaigns {
     c.editable = EDITABLE.includes(c.status);
     this.campaigns.unshift(c);
     return c;
+  }
+
+  /** Replaces a campaign's ledger rows and its counts with them. */
+  setLedger(id: string, rows: RecipientRow[]) {
+    this.ledger.set(id, rows);
+    this.recount(this.find(id));
   }
 
   /** Ledger rows for a campaign: `n` recipients with these statuses in turn. */
@@ -396,6 +402,8 @@ export class FakeCampaigns {
       failed: n("failed"),
       inDoubt: n("in_doubt"),
       suppressed: n("suppressed"),
+      delivered: rows.filter((r) => r.deliveryStatus === "delivered").length,
+      undelivered: rows.filter((r) => r.deliveryStatus === "undelivered" || r.deliveryStatus === "failed").length,
     };
   }
 

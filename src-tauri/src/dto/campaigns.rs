@@ -92,6 +92,10 @@ pub struct CampaignCounts {
     pub suppressed: i64,
     pub opened: i64,
     pub clicked: i64,
+    /// SMS: delivered, as the carrier reported.
+    pub delivered: i64,
+    /// SMS: undelivered or failed, as the carrier reported.
+    pub undelivered: i64,
 }
 
 impl From<StoredCounts> for CampaignCounts {
@@ -105,6 +109,8 @@ impl From<StoredCounts> for CampaignCounts {
             suppressed: c.suppressed,
             opened: c.opened,
             clicked: c.clicked,
+            delivered: c.delivered,
+            undelivered: c.undelivered,
         }
     }
 }

@@ -7,4 +7,12 @@ export type CampaignCounts = { recipients: number,
 /**
  * Not sent yet (including messages on their way right now).
  */
-queued: number, sent: number, failed: number, inDoubt: number, suppressed: number, opened: number, clicked: number, };
+queued: number, sent: number, failed: number, inDoubt: number, suppressed: number, opened: number, clicked: number, 
+/**
+ * SMS: delivered, as the carrier reported.
+ */
+delivered: number, 
+/**
+ * SMS: undelivered or failed, as the carrier reported.
+ */
+undelivered: number, };

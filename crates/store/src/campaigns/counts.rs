@@ -25,6 +25,10 @@ pub struct CampaignCounts {
     pub opened: i64,
     /// Rows with a click recorded (`clicked_at` set).
     pub clicked: i64,
+    /// SMS: rows the carrier reported delivered.
+    pub delivered: i64,
+    /// SMS: rows the carrier reported undelivered or failed.
+    pub undelivered: i64,
 }
 
 /// The columns of both queries: the sums use the `campaign_recipients_by_status`
@@ -37,10 +41,12 @@ const SELECT: &str = "SELECT campaign_id,
         sum(status = 'in_doubt'),
         sum(status = 'suppressed'),
         count(opened_at),
-        count(clicked_at)
+        count(clicked_at),
+        sum(delivery_status = 'delivered'),
+        sum(delivery_status IN ('undelivered', 'failed'))
     FROM campaign_recipients WHERE campaign_id ";
 
-type Row = (uuid::Uuid, i64, i64, i64, i64, i64, i64, i64, i64);
+type Row = (uuid::Uuid, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 
 fn from_row(r: Row) -> (CampaignId, CampaignCounts) {
     (
@@ -54,6 +60,8 @@ fn from_row(r: Row) -> (CampaignId, CampaignCounts) {
             suppressed: r.6,
             opened: r.7,
             clicked: r.8,
+            delivered: r.9,
+            undelivered: r.10,
         },
     )
 }

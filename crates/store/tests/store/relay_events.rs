@@ -797,6 +797,13 @@ async fn sms_status_callbacks_move_the_delivery_status_forward_only() {
         (Some("delivered".into()), None)
     );
     assert_eq!(stamps(&store, campaign).await[0], millis(at_hour(9)));
+    let counts = herald_store::campaigns::counts(
+        &store,
+        herald_store::campaigns::CampaignId::from_uuid(campaign),
+    )
+    .await
+    .unwrap();
+    assert_eq!((counts.delivered, counts.undelivered), (1, 0));
 }
 
 #[tokio::test]
@@ -822,4 +829,11 @@ async fn an_undelivered_sms_keeps_the_providers_code_and_its_meaning() {
         )
     );
     assert_eq!(stamps(&store, campaign).await[0], None);
+    let counts = herald_store::campaigns::counts(
+        &store,
+        herald_store::campaigns::CampaignId::from_uuid(campaign),
+    )
+    .await
+    .unwrap();
+    assert_eq!((counts.delivered, counts.undelivered), (0, 1));
 }

@@ -32,7 +32,7 @@ describe("campaigns list", () => {
 
   it("lists campaigns with their status, segment and results", async () => {
     const { campaigns } = setup();
-    campaigns.add({ name: "Spring sale", status: "sent", segmentName: "Customers", counts: { recipients: 200, queued: 0, sent: 200, failed: 0, inDoubt: 0, suppressed: 0, opened: 50, clicked: 10 }, finishedAt: Date.now() });
+    campaigns.add({ name: "Spring sale", status: "sent", segmentName: "Customers", counts: { recipients: 200, queued: 0, sent: 200, failed: 0, inDoubt: 0, suppressed: 0, opened: 50, clicked: 10, delivered: 0, undelivered: 0 }, finishedAt: Date.now() });
     campaigns.add({ name: "Draft idea" });
     renderApp("/campaigns");
     await waitFor(() => expect(screen.getAllByTestId("campaign-row")).toHaveLength(2));

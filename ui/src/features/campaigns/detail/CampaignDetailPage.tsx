@@ -302,7 +302,11 @@ export function CampaignDetailPage() {
             <Fact label={s === "scheduled" ? "Scheduled for" : c.finishedAt ? "Finished" : c.startedAt ? "Started" : "Created"}>
               {formatInstant(s === "scheduled" ? c.scheduledAt : (c.finishedAt ?? c.startedAt ?? c.createdAt), zone)}
             </Fact>
-            <Fact label="Tracking">{trackingLabel(c.tracking, audience)}</Fact>
+            {c.channel === "sms" ? (
+              <Fact label="Delivery reports">{audience && audience.trackingNote ? "Not received: no relay" : "Through the relay"}</Fact>
+            ) : (
+              <Fact label="Tracking">{trackingLabel(c.tracking, audience)}</Fact>
+            )}
           </SimpleGrid>
         </Card>
         {started && progress && <ProgressCard progress={progress} channel={c.channel} tracked={c.channel !== "sms" && c.tracking && audience?.trackingOn !== false} onRetryFailed={retryFailed} onResendInDoubt={resendInDoubt} />}

@@ -60,8 +60,17 @@ export function ProgressCard({ progress, tracked = true, onRetryFailed, onResend
           <Stat label="Remaining" value={formatCount(c.queued)} testId="progress-remaining" />
           <Stat label="Failed" value={formatCount(c.failed)} color={c.failed ? "red" : undefined} testId="progress-failed" />
           <Stat label="In doubt" value={formatCount(c.inDoubt)} color={c.inDoubt ? "orange" : undefined} testId="progress-in-doubt" />
-          <Stat label="Opened" value={tracked ? `${formatCount(c.opened)} · ${pct(c.opened, c.sent)}` : "—"} testId="progress-opened" />
-          <Stat label="Clicked" value={tracked ? `${formatCount(c.clicked)} · ${pct(c.clicked, c.sent)}` : "—"} testId="progress-clicked" />
+          {channel === "sms" ? (
+            <>
+              <Stat label="Delivered" value={`${formatCount(c.delivered)} · ${pct(c.delivered, c.sent)}`} color="teal" testId="progress-delivered" />
+              <Stat label="Undelivered" value={formatCount(c.undelivered)} color={c.undelivered ? "red" : undefined} testId="progress-undelivered" />
+            </>
+          ) : (
+            <>
+              <Stat label="Opened" value={tracked ? `${formatCount(c.opened)} · ${pct(c.opened, c.sent)}` : "—"} testId="progress-opened" />
+              <Stat label="Clicked" value={tracked ? `${formatCount(c.clicked)} · ${pct(c.clicked, c.sent)}` : "—"} testId="progress-clicked" />
+            </>
+          )}
         </SimpleGrid>
         {progress.lastError && (
           <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title="The last error" data-testid="progress-error">

@@ -29,7 +29,7 @@ describe("SMS campaign detail", () => {
     const fake = new FakeBackend().install();
     const campaigns = new FakeCampaigns(fake).install();
     const c = campaigns.add({ channel: "sms", name: "Spring text", subject: "", textBody: "Sale today", status: "sent", startedAt: Date.now() });
-    campaigns.ledger.set(c.id, [
+    campaigns.setLedger(c.id, [
       row(1, { deliveryStatus: "delivered" }),
       row(2, { deliveryStatus: "undelivered", deliveryError: "30003: Unreachable destination handset" }),
       row(3, { deliveryStatus: null }),
@@ -48,6 +48,10 @@ describe("SMS campaign detail", () => {
     expect(within(rows[3]!).queryByTestId("delivery-status")).not.toBeInTheDocument();
     expect(within(rows[3]!).getByTestId("recipient-error")).toHaveTextContent("error 21614");
     expect(screen.getByText("Sale today")).toBeInTheDocument();
+    // The progress card counts delivery reports, not opens and clicks.
+    expect(await screen.findByTestId("progress-delivered")).toHaveTextContent("1 ·");
+    expect(screen.getByTestId("progress-undelivered")).toHaveTextContent("1");
+    expect(screen.queryByTestId("progress-opened")).not.toBeInTheDocument();
   });
 
   it("speaks of texts and the SMS settings while sending", async () => {
