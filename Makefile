@@ -26,7 +26,7 @@ UI_SOURCES := $(shell find $(UI)/src $(UI)/public $(UI)/index.html $(UI)/package
                 $(UI)/tsconfig*.json $(UI)/vite.config.* -type f 2>/dev/null)
 TAURI := $(UI)/node_modules/.bin/tauri
 
-.PHONY: run test deps build lint fmt test-rust test-ui test-e2e bench bench-send clean-demo tour ui app \
+.PHONY: run test deps build lint fmt test-rust test-ui test-e2e bench bench-send bench-sms clean-demo tour ui app \
         bundle bindings bindings-check
 
 ## Install what is missing, build the UI and the app, and open Herald.
@@ -120,6 +120,12 @@ bench: deps
 bench-send: deps
 	cargo build --locked --release -p herald-cli
 	$(HERALD_RELEASE) bench send --recipients 100000
+
+## The SMS pacing benchmark (release build): 10,000 texts at 100/s to a local
+## Twilio stand-in with 20 ms of latency; results go in docs/benchmarks.md.
+bench-sms: deps
+	cargo build --locked --release -p herald-cli
+	$(HERALD_RELEASE) bench sms --messages 10000 --rate 100
 
 clean-demo:
 	rm -rf .demo
