@@ -16,6 +16,22 @@ use uuid::Uuid;
 
 use crate::cli::{CampaignRef, CampaignsCommand, CampaignsListArgs, CampaignsSendArgs};
 
+/// Pulls the relay's events before a batch.
+struct SyncBeforeBatch {
+    store: Store,
+    client: herald_send::relay::RelayClient,
+}
+
+#[async_trait::async_trait]
+impl herald_send::engine::Refresh for SyncBeforeBatch {
+    async fn refresh(&self) {
+        if let Err(e) = herald_send::sync::sync_once(&self.store, &self.client).await {
+            // Not fatal: suppression still holds for what the workspace knows.
+            eprintln!("note: the relay sync before this batch failed: {e}");
+        }
+    }
+}
+
 /// A scheduled campaign whose time passed longer ago than this while no
 /// Herald was running is not started by `run-due`: someone confirms first.
 const OVERDUE_MS: i64 = 60 * 60 * 1000;
@@ -251,7 +267,16 @@ async fn deliver(
     if setup.channel == herald_core::Channel::Email && !setup.tracking {
         eprintln!("Opens and clicks are not tracked: no relay is set up (Settings → Relay).");
     }
-    let run = CampaignRun::new(lock, id, setup.composer, setup.messenger, setup.options);
+    let mut run = CampaignRun::new(lock, id, setup.composer, setup.messenger, setup.options);
+    // With a relay, its events (unsubscribes, STOP replies) are pulled
+    // before each batch, as the app does, so an opt-out that arrives during
+    // the send is honoured from the next batch on.
+    if let Ok(client) = herald_send::sync::connect(store, Arc::clone(secrets)).await {
+        run = run.with_refresh(Arc::new(SyncBeforeBatch {
+            store: store.clone(),
+            client,
+        }));
+    }
     let control = run.control();
     let stop = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {

@@ -314,6 +314,9 @@ pub async fn setup(
             rate: Some(rate),
             concurrency: concurrency_for(rate),
             batch_size: batch_size_for(rate),
+            // STOP replies are honoured from the next batch on: pull the
+            // relay's events before every batch (about ten seconds apart).
+            refresh_every: std::time::Duration::ZERO,
             ..RunOptions::default()
         },
     })
