@@ -54,6 +54,14 @@ pub fn app(state: AppState) -> Router {
             "/webhooks/vonage/inbound",
             webhook::route(Route::VonageInbound),
         )
+        .route(
+            "/webhooks/vonage/dlr",
+            webhook::route_get_or_post(Route::VonageSmsReceipt),
+        )
+        .route(
+            "/webhooks/vonage/inbound-sms",
+            webhook::route_get_or_post(Route::VonageSmsInbound),
+        )
         .route("/webhooks/ses", webhook::route(Route::Ses))
         .route("/webhooks/postmark", webhook::route(Route::Postmark))
         .route("/webhooks/sendgrid", webhook::route(Route::Sendgrid))

@@ -1,12 +1,12 @@
-//! `POST /webhooks/...`: hands the raw request to the provider verifiers in
-//! [`crate::webhooks`] and stores what they accept, with the replay nonce in
-//! the same transaction.
+//! `POST /webhooks/...` (and `GET` for Vonage's SMS API): hands the raw
+//! request to the provider verifiers in [`crate::webhooks`] and stores what
+//! they accept, with the replay nonce in the same transaction.
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{post, MethodRouter};
+use axum::routing::{on, post, MethodFilter, MethodRouter};
 use sha2::{Digest, Sha256};
 
 use super::common::store_unavailable;
@@ -17,6 +17,17 @@ use crate::webhooks::{Reply, Route, WebhookRequest};
 /// A POST route for one provider endpoint.
 pub fn route(route: Route) -> MethodRouter<AppState> {
     post(
+        move |State(state): State<AppState>, uri: Uri, headers: HeaderMap, body: Bytes| async move {
+            handle(&state, route, &uri, &headers, &body).await
+        },
+    )
+}
+
+/// A GET and POST route, for Vonage's SMS API: the account chooses whether
+/// its callbacks come as a query (GET), a form or JSON (POST).
+pub fn route_get_or_post(route: Route) -> MethodRouter<AppState> {
+    on(
+        MethodFilter::GET.or(MethodFilter::POST),
         move |State(state): State<AppState>, uri: Uri, headers: HeaderMap, body: Bytes| async move {
             handle(&state, route, &uri, &headers, &body).await
         },

@@ -8,7 +8,7 @@ use super::error::{ConfigError, WebhookError};
 use super::fetch::HttpsFetcher;
 use super::request::{Accepted, WebhookRequest};
 use super::sns_cert::CertCache;
-use super::{generic, mailgun, postmark, sendgrid, ses, twilio, vonage};
+use super::{generic, mailgun, postmark, sendgrid, ses, twilio, vonage, vonage_sms};
 use crate::event::Provider;
 
 /// The providers' secrets. A provider left unset (or, for SES, with no
@@ -17,7 +17,8 @@ use crate::event::Provider;
 pub struct WebhookConfig {
     /// The Twilio account's auth token.
     pub twilio_auth_token: Option<String>,
-    /// The Vonage account's signature secret (for signed webhooks).
+    /// The Vonage account's signature secret (for signed webhooks): the
+    /// Messages API's JWTs and the SMS API's `sig` (SHA-256 HMAC).
     pub vonage_signature_secret: Option<String>,
     /// The SNS topics whose messages are heard (full ARNs).
     pub ses_topic_arns: Vec<String>,
@@ -55,6 +56,10 @@ pub enum Route {
     TwilioInbound,
     VonageStatus,
     VonageInbound,
+    /// The SMS API's delivery receipts (not the Messages API's statuses).
+    VonageSmsReceipt,
+    /// The SMS API's inbound texts.
+    VonageSmsInbound,
     Ses,
     Postmark,
     Sendgrid,
@@ -66,7 +71,10 @@ impl Route {
     pub fn provider(self) -> Provider {
         match self {
             Route::TwilioStatus | Route::TwilioInbound => Provider::Twilio,
-            Route::VonageStatus | Route::VonageInbound => Provider::Vonage,
+            Route::VonageStatus
+            | Route::VonageInbound
+            | Route::VonageSmsReceipt
+            | Route::VonageSmsInbound => Provider::Vonage,
             Route::Ses => Provider::Ses,
             Route::Postmark => Provider::Postmark,
             Route::Sendgrid => Provider::Sendgrid,
@@ -175,6 +183,17 @@ impl Webhooks {
                     vonage::status(secret, &req)
                 } else {
                     vonage::inbound(secret, &req)
+                }
+            }
+            Route::VonageSmsReceipt | Route::VonageSmsInbound => {
+                let secret = config
+                    .vonage_signature_secret
+                    .as_deref()
+                    .ok_or_else(not_configured)?;
+                if route == Route::VonageSmsReceipt {
+                    vonage_sms::receipt(secret, &req)
+                } else {
+                    vonage_sms::inbound(secret, &req)
                 }
             }
             Route::Ses => {

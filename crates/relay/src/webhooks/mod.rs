@@ -47,6 +47,7 @@ mod sns_cert;
 mod twilio;
 mod verify;
 mod vonage;
+mod vonage_sms;
 
 pub use error::{ConfigError, WebhookError};
 pub use fetch::{FetchError, HttpsFetcher, ReqwestFetcher};

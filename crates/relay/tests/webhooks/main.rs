@@ -12,3 +12,4 @@ mod ses;
 mod setup;
 mod twilio;
 mod vonage;
+mod vonage_sms;
