@@ -11,3 +11,4 @@ mod socket;
 mod store;
 mod tracking;
 mod unsubscribe;
+mod vonage_sms;
