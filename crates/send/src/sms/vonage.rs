@@ -12,7 +12,8 @@
 //!   long text has its own status and `"0"` alone means taken.
 //!
 //! Numbers go without their `+`, as both APIs want them. Delivery reports
-//! go to the relay's `/webhooks/vonage/status`. [`SmsProvider::verify`]
+//! go to the relay's `/webhooks/vonage/status` (Messages API) or
+//! `/webhooks/vonage/dlr` (SMS API). [`SmsProvider::verify`]
 //! reads the account balance (`GET /account/get-balance` with the key and
 //! secret), which sends nothing and costs nothing.
 
@@ -98,7 +99,11 @@ impl Vonage {
             jwt,
             from: settings.from().wire().to_owned(),
             sender: settings.from().as_str().to_owned(),
-            status_webhook: relay.map(|relay| format!("{relay}/webhooks/vonage/status")),
+            // Each API's reports arrive in its own shape, at its own route.
+            status_webhook: relay.map(|relay| match settings.api() {
+                VonageApi::Messages => format!("{relay}/webhooks/vonage/status"),
+                VonageApi::Sms => format!("{relay}/webhooks/vonage/dlr"),
+            }),
         })
     }
 }

@@ -219,7 +219,7 @@ async fn the_sms_api_gets_a_form_with_unicode_only_when_the_text_needs_it() {
     assert_eq!(gsm["client-ref"], "herald-msg-1");
     assert_eq!(
         gsm["callback"],
-        "https://relay.herald.test/webhooks/vonage/status"
+        "https://relay.herald.test/webhooks/vonage/dlr"
     );
     assert!(!gsm.contains_key("type"), "GSM-7 text: {gsm:?}");
     assert_eq!(unicode["type"], "unicode");
