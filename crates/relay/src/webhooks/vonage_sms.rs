@@ -18,10 +18,15 @@
 //!
 //! Unlike the Messages API, an unsigned SMS API callback is answered 401:
 //! it means the account does not sign at all, which a retry would not fix.
-//! The timestamp must be within five minutes of the relay's clock; within
-//! that window a replay maps to the same `provider_event_id`
-//! (`messageId:status` for a receipt, `messageId` for a text) and so to
-//! nothing new.
+//!
+//! `timestamp` is when Vonage *started* to push the callback, and Vonage
+//! retries an unanswered one for 24 hours, so a retry after a relay outage
+//! carries an old timestamp. It is therefore accepted up to 24 hours old
+//! (and at most five minutes ahead of the relay's clock): a five-minute
+//! window would refuse every retry after an outage and lose the STOPs sent
+//! meanwhile. A replay inside the window maps to the same
+//! `provider_event_id` (`messageId:status` for a receipt, `messageId` for a
+//! text) and so to nothing new; older ones are refused.
 
 use std::collections::BTreeMap;
 
@@ -29,10 +34,13 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::error::WebhookError;
 use super::request::{Accepted, WebhookRequest};
-use super::verify::{ct_eq, e164, header, hmac_sha256, is_fresh, provider_event};
+use super::verify::{ct_eq, e164, header, hmac_sha256, provider_event, WINDOW_SECONDS};
 use crate::event::{EventKind, Provider};
 
 const PROVIDER: Provider = Provider::Vonage;
+
+/// How old a signed `timestamp` may be: Vonage's retry period.
+const RETRY_SECONDS: i64 = 24 * 60 * 60;
 
 /// The parameters of one callback, by name; each name appears once.
 type Params = BTreeMap<String, String>;
@@ -137,8 +145,12 @@ fn verified(secret: &str, req: &WebhookRequest<'_>) -> Result<Params, WebhookErr
     }
     // Checked once the signature holds, so that only Vonage learns that a
     // callback was stale rather than forged.
-    if !is_fresh(timestamp, req.now) {
-        return Err(forbidden("the timestamp is outside the 5-minute window"));
+    let age = req.now.timestamp().saturating_sub(timestamp);
+    if age > RETRY_SECONDS {
+        return Err(forbidden("the timestamp is more than 24 hours old"));
+    }
+    if age < -WINDOW_SECONDS {
+        return Err(forbidden("the timestamp is more than 5 minutes ahead"));
     }
     Ok(params)
 }
