@@ -22,6 +22,7 @@ pub mod campaign;
 pub mod email;
 pub mod engine;
 pub mod keys;
+pub mod notify;
 pub mod relay;
 pub mod secrets;
 pub mod sms;

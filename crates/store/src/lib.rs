@@ -28,6 +28,7 @@ pub mod generation;
 pub mod import;
 pub mod interactions;
 pub mod ledger;
+pub mod notifications;
 pub mod project_statuses;
 pub mod projects;
 pub mod relay_events;

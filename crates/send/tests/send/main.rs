@@ -9,6 +9,7 @@ mod client;
 mod compose;
 mod engine;
 mod keychain;
+mod notify;
 mod secret_scan;
 mod sms_campaign;
 mod sms_help;

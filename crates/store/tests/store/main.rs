@@ -16,6 +16,7 @@ mod import_corpus;
 mod import_semantics;
 mod ledger;
 mod migrations;
+mod notifications;
 mod relay_events;
 mod relay_sync;
 mod round_trip;
