@@ -15,6 +15,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod analytics;
 pub mod campaign_attachments;
 pub mod campaign_runs;
 pub mod campaign_templates;

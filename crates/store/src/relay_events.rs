@@ -268,6 +268,7 @@ pub async fn apply_batch(
             .or_default() += 1;
         effects::apply(conn, event, &target, &mut report).await?;
         engagement::record(conn, event, &target, &mut report).await?;
+        crate::analytics::rollup::record(conn, event, target.contact_id()).await?;
     }
     if report.status_changes() > 0 {
         generation::bump(conn).await?;

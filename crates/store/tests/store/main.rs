@@ -4,6 +4,8 @@
 
 mod helpers;
 
+mod analytics;
+mod analytics_props;
 mod campaign_templates;
 mod campaigns;
 mod consent;
