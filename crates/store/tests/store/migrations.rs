@@ -33,15 +33,20 @@ async fn a_new_workspace_has_every_table() {
         strings(&[
             "_sqlx_migrations",
             "campaign_attachments",
+            "campaign_hourly",
+            "campaign_link_clicks",
+            "campaign_link_uniques",
             "campaign_links",
             "campaign_recipients",
             "campaign_templates",
+            "campaign_uniques",
             "campaigns",
             "campaigns_fts",
             "consent_events",
             "contact_tags",
             "contacts",
             "interactions",
+            "notifications",
             "project_statuses",
             "projects",
             "relay_events",
@@ -57,7 +62,7 @@ async fn a_new_workspace_has_every_table() {
         .fetch_all(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8]);
+    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 }
 
 #[tokio::test]
@@ -127,7 +132,7 @@ async fn reopening_an_existing_workspace_keeps_its_data() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, 8);
+    assert_eq!(applied, 10);
     store.close().await;
 }
 
