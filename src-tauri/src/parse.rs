@@ -8,6 +8,24 @@ use herald_store::contacts::{ContactPatch, NewContact};
 use crate::dto::{CheckedField, ContactInput, FieldCheck};
 use crate::error::{CommandError, CommandResult};
 
+/// A field name as the forms spell it: herald-send names fields in
+/// snake_case (`twilio_account_sid`), the UI in camelCase.
+pub fn camel(field: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in field.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// `""` (after trimming) is "no value".
 fn present(raw: &str) -> Option<&str> {
     Some(raw.trim()).filter(|v| !v.is_empty())

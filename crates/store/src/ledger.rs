@@ -374,6 +374,32 @@ pub struct Batch {
     pub suppressed: u64,
 }
 
+/// A row of `contact_id, address, attempts` and the contact's columns as
+/// the composer takes it.
+fn batch_row(row: &sqlx::sqlite::SqliteRow) -> Result<BatchRow> {
+    let custom: Option<String> = row.get("custom");
+    let custom = custom
+        .as_deref()
+        .map(serde_json::from_str::<serde_json::Map<String, serde_json::Value>>)
+        .transpose()
+        .context("reading a contact's custom fields")?
+        .unwrap_or_default();
+    Ok(BatchRow {
+        contact_id: row.get("contact_id"),
+        address: row.get("address"),
+        attempts: row.get("attempts"),
+        first_name: row.get("first_name"),
+        last_name: row.get("last_name"),
+        email: row.get("email"),
+        phone: row.get("phone"),
+        company: row.get("company"),
+        city: row.get("city"),
+        region: row.get("region"),
+        country: row.get("country"),
+        custom,
+    })
+}
+
 /// Reads up to `limit` due `queued` rows of `campaign` (in contact id
 /// order), and in the same write transaction suppresses the rows among them
 /// whose contact may no longer receive the channel. The rows are not marked:
@@ -411,27 +437,7 @@ pub async fn next_batch(store: &Store, campaign: Uuid, limit: u32, now: i64) -> 
             suppress.push(contact_id);
             continue;
         }
-        let custom: Option<String> = row.get("custom");
-        let custom = custom
-            .as_deref()
-            .map(serde_json::from_str::<serde_json::Map<String, serde_json::Value>>)
-            .transpose()
-            .context("reading a contact's custom fields")?
-            .unwrap_or_default();
-        batch.rows.push(BatchRow {
-            contact_id,
-            address: row.get("address"),
-            attempts: row.get("attempts"),
-            first_name: row.get("first_name"),
-            last_name: row.get("last_name"),
-            email: row.get("email"),
-            phone: row.get("phone"),
-            company: row.get("company"),
-            city: row.get("city"),
-            region: row.get("region"),
-            country: row.get("country"),
-            custom,
-        });
+        batch.rows.push(batch_row(&row)?);
     }
     for contact in &suppress {
         sqlx::query(

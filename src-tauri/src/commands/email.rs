@@ -22,27 +22,10 @@ use crate::state::AppState;
 fn settings_error(e: smtp::SettingsError) -> CommandError {
     match e {
         smtp::SettingsError::Invalid { field, problem } => {
-            CommandError::validation(camel(field), problem)
+            CommandError::validation(crate::parse::camel(field), problem)
         }
         other => setup_error(other.into()),
     }
-}
-
-/// herald-send names fields in snake_case; the form in camelCase.
-fn camel(field: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in field.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 async fn view(state: &AppState) -> CommandResult<EmailSettingsView> {

@@ -21,23 +21,6 @@ const MAX_TEST_NUMBERS: usize = 5;
 /// Twilio refuses longer bodies; Vonage splits at about the same size.
 const MAX_TEST_BODY_CHARS: usize = 1600;
 
-/// herald-send names fields in snake_case; the form in camelCase.
-fn camel(field: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in field.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 fn settings_error(e: SettingsError) -> CommandError {
     match e {
         // The window's own error says which end is wrong ("until: …").
@@ -53,7 +36,7 @@ fn settings_error(e: SettingsError) -> CommandError {
             CommandError::validation(format!("sendingHours.{end}"), problem)
         }
         SettingsError::Invalid { field, problem } | SettingsError::NotReady { field, problem } => {
-            CommandError::validation(camel(field), problem)
+            CommandError::validation(crate::parse::camel(field), problem)
         }
         SettingsError::Http(problem) => {
             CommandError::internal(&anyhow::anyhow!("setting up the SMS client: {problem}"))
@@ -259,7 +242,10 @@ mod tests {
 
     #[test]
     fn field_names_become_the_forms() {
-        assert_eq!(camel("twilio_account_sid"), "twilioAccountSid");
-        assert_eq!(camel("provider"), "provider");
+        assert_eq!(
+            crate::parse::camel("twilio_account_sid"),
+            "twilioAccountSid"
+        );
+        assert_eq!(crate::parse::camel("provider"), "provider");
     }
 }

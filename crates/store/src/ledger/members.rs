@@ -4,9 +4,9 @@
 
 use anyhow::Context;
 use herald_core::{Channel, SegmentId};
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Sqlite};
 
-use super::{columns, require_consent, sendable_condition, BatchRow};
+use super::{batch_row, columns, require_consent, sendable_condition, BatchRow};
 use crate::{segments, Result, Store};
 
 /// Up to `limit` members of `segment` who may receive `channel`, in
@@ -22,8 +22,8 @@ pub async fn sendable_members(
     let consent = require_consent(store).await?;
     let address = columns(channel).address;
     let mut q = QueryBuilder::<Sqlite>::new(format!(
-        "SELECT id, {address} AS address, first_name, last_name, email, phone, company, city,
-                region, country, custom
+        "SELECT id AS contact_id, {address} AS address, 0 AS attempts, first_name, last_name,
+                email, phone, company, city, region, country, custom
          FROM contacts WHERE {} AND (",
         sendable_condition(channel, consent, "")
     ));
@@ -35,29 +35,5 @@ pub async fn sendable_members(
         .fetch_all(store.pool())
         .await
         .context("reading a segment's members")?;
-    rows.into_iter()
-        .map(|row| {
-            let custom: Option<String> = row.get("custom");
-            let custom = custom
-                .as_deref()
-                .map(serde_json::from_str::<serde_json::Map<String, serde_json::Value>>)
-                .transpose()
-                .context("reading a contact's custom fields")?
-                .unwrap_or_default();
-            Ok(BatchRow {
-                contact_id: row.get("id"),
-                address: row.get("address"),
-                attempts: 0,
-                first_name: row.get("first_name"),
-                last_name: row.get("last_name"),
-                email: row.get("email"),
-                phone: row.get("phone"),
-                company: row.get("company"),
-                city: row.get("city"),
-                region: row.get("region"),
-                country: row.get("country"),
-                custom,
-            })
-        })
-        .collect()
+    rows.iter().map(batch_row).collect()
 }

@@ -367,3 +367,43 @@ async fn a_deferred_row_stays_queued_without_an_attempt_until_its_time_and_recor
             .unwrap();
     assert_eq!((status.as_str(), parts, error), ("sent", 3, None));
 }
+
+#[tokio::test]
+async fn a_segments_sendable_members_are_read_as_the_composer_takes_them_without_writing() {
+    let (_dir, store) = fresh_store().await;
+    let ann = create(&store, new_contact(Some("ann@x.org"), Some("+14155552671"))).await;
+    create(&store, new_contact(Some("bob@x.org"), None)).await;
+    let cy = create(&store, new_contact(None, Some("+14155552672"))).await;
+    sqlx::query("UPDATE contacts SET sms_status = 'opted_out' WHERE id = ?")
+        .bind(cy.id.as_uuid())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let everyone = segments::create(
+        &store,
+        &SegmentInput {
+            name: "everyone".into(),
+            description: None,
+            filter: json!({"all": []}),
+        },
+    )
+    .await
+    .unwrap();
+    let sms = ledger::sendable_members(&store, everyone.id, herald_core::Channel::Sms, 10)
+        .await
+        .unwrap();
+    // Bob has no number; Cy opted out.
+    assert_eq!(sms.len(), 1);
+    assert_eq!(sms[0].contact_id, ann.id.as_uuid());
+    assert_eq!(sms[0].address, "+14155552671");
+    assert_eq!(sms[0].email.as_deref(), Some("ann@x.org"));
+    let email = ledger::sendable_members(&store, everyone.id, herald_core::Channel::Email, 10)
+        .await
+        .unwrap();
+    assert_eq!(email.len(), 2);
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM campaign_recipients")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(rows, 0, "nothing written");
+}
