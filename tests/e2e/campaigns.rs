@@ -8,9 +8,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use fantoccini::Locator;
-
-use crate::harness::{App, PATIENCE};
+use crate::harness::App;
 
 /// The people the segment holds: (first name, address).
 const PEOPLE: [(&str, &str); 3] = [
@@ -89,40 +87,21 @@ impl Drop for Smtpd {
     }
 }
 
-/// Runs the `herald` CLI built beside the app on the app's workspace.
-fn herald(app: &App, args: &[&str]) {
-    let cli = std::env::var("HERALD_E2E_CLI").expect("HERALD_E2E_CLI (set by scripts/e2e.sh)");
-    let out = Command::new(cli)
-        .arg("--db")
-        .arg(app.db())
-        .args(args)
-        .output()
-        .expect("running herald");
-    assert!(
-        out.status.success(),
-        "herald {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Three consenting contacts tagged `newsletter` and a segment of them.
 fn prepare_workspace(app: &App) {
     for (first, email) in PEOPLE {
-        herald(
-            app,
-            &[
-                "contacts",
-                "add",
-                "--email",
-                email,
-                "--first-name",
-                first,
-                "--tag",
-                "newsletter",
-                "--consent-source",
-                "e2e",
-            ],
-        );
+        app.herald(&[
+            "contacts",
+            "add",
+            "--email",
+            email,
+            "--first-name",
+            first,
+            "--tag",
+            "newsletter",
+            "--consent-source",
+            "e2e",
+        ]);
     }
     let filter = app.dir.path().join("newsletter.json");
     std::fs::write(
@@ -130,33 +109,14 @@ fn prepare_workspace(app: &App) {
         r#"{"all": [{"field": "tag", "op": "has_any", "value": ["newsletter"]}]}"#,
     )
     .unwrap();
-    herald(
-        app,
-        &[
-            "segments",
-            "create",
-            "--name",
-            "Newsletter",
-            "--filter",
-            filter.to_str().unwrap(),
-        ],
-    );
-}
-
-/// Opens the select whose input has this `data-testid` and picks the
-/// option whose text starts with `option`.
-async fn choose(app: &App, test_id: &str, option: &str) {
-    app.click(test_id).await;
-    let xpath = format!("//*[@role='option'][starts-with(normalize-space(.), '{option}')]");
-    app.client
-        .wait()
-        .at_most(PATIENCE)
-        .for_element(Locator::XPath(&xpath))
-        .await
-        .unwrap_or_else(|e| panic!("no option {option:?} in {test_id}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("choosing {option:?} in {test_id}: {e}"));
+    app.herald(&[
+        "segments",
+        "create",
+        "--name",
+        "Newsletter",
+        "--filter",
+        filter.to_str().unwrap(),
+    ]);
 }
 
 /// Moves the wizard on. Clicked by script: the "Email settings saved"
@@ -196,7 +156,7 @@ async fn configure_email(app: &App, port: u16) {
     app.find("email-form").await;
     app.type_into("email-host", "127.0.0.1").await;
     app.type_into("email-port", &port.to_string()).await;
-    choose(app, "email-security", "None").await;
+    app.choose("email-security", "None").await;
     app.type_into("email-fromName", "Herald E2E").await;
     app.type_into("email-fromAddress", "news@herald.test").await;
     app.type_into("email-unsubscribeMailto", "unsubscribe@herald.test")
@@ -227,7 +187,7 @@ async fn a_campaign_made_in_the_wizard_reaches_every_recipient_once_by_name() {
         step_screenshot(&app, "wizard-1-details").await;
         next(&app).await;
 
-        choose(&app, "campaign-segmentId", "Newsletter").await;
+        app.choose("campaign-segmentId", "Newsletter").await;
         app.until("the audience counted", || async {
             app.exists("audience-will-receive").await
                 && app.content("audience-will-receive").await.contains('3')

@@ -157,6 +157,40 @@ impl App {
         panic!("timed out waiting for: {what}");
     }
 
+    /// Opens the select whose input has this `data-testid` and picks the
+    /// option whose text starts with `option`.
+    pub async fn choose(&self, test_id: &str, option: &str) {
+        self.click(test_id).await;
+        let xpath = format!("//*[@role='option'][starts-with(normalize-space(.), '{option}')]");
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no option {option:?} in {test_id}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("choosing {option:?} in {test_id}: {e}"));
+    }
+
+    /// Runs the `herald` CLI built beside the app on the app's workspace,
+    /// and returns what it printed.
+    pub fn herald(&self, args: &[&str]) -> String {
+        let cli = std::env::var("HERALD_E2E_CLI").expect("HERALD_E2E_CLI (set by scripts/e2e.sh)");
+        let out = std::process::Command::new(cli)
+            .arg("--db")
+            .arg(self.db())
+            .args(args)
+            .output()
+            .expect("running herald");
+        assert!(
+            out.status.success(),
+            "herald {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     pub async fn click(&self, test_id: &str) {
         self.find(test_id)
             .await

@@ -9,13 +9,11 @@
 mod twilio;
 mod ui;
 
-use std::process::Command;
-
 use serde_json::json;
 
 use crate::harness::{free_port, App, RelayProcess};
 use twilio::{deliver_status_callback, TwilioStandIn, ACCOUNT_SID, AUTH_TOKEN, FROM};
-use ui::{choose, click_by_script, delivery_of, picture, wait_clickable};
+use ui::{click_by_script, delivery_of, picture, wait_clickable};
 
 /// The segment's people: (first name, mobile number in E.164).
 const PEOPLE: [(&str, &str); 2] = [("Ada", "+447400000001"), ("Grace", "+447400000002")];
@@ -24,42 +22,21 @@ const PEOPLE: [(&str, &str); 2] = [("Ada", "+447400000001"), ("Grace", "+4474000
 const TYPED: &str = "Hi {{ contact.first_name }}, spring tulips are here ";
 const EMOJI: &str = "🌷";
 
-/// Runs the `herald` CLI built beside the app on the app's workspace, and
-/// returns what it printed.
-fn herald(app: &App, args: &[&str]) -> String {
-    let cli = std::env::var("HERALD_E2E_CLI").expect("HERALD_E2E_CLI (set by scripts/e2e.sh)");
-    let out = Command::new(cli)
-        .arg("--db")
-        .arg(app.db())
-        .args(args)
-        .output()
-        .expect("running herald");
-    assert!(
-        out.status.success(),
-        "herald {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// Two consenting contacts with mobiles, tagged `texts`, and a segment of them.
 fn prepare_contacts(app: &App) {
     for (first, phone) in PEOPLE {
-        herald(
-            app,
-            &[
-                "contacts",
-                "add",
-                "--phone",
-                phone,
-                "--first-name",
-                first,
-                "--tag",
-                "texts",
-                "--consent-source",
-                "e2e",
-            ],
-        );
+        app.herald(&[
+            "contacts",
+            "add",
+            "--phone",
+            phone,
+            "--first-name",
+            first,
+            "--tag",
+            "texts",
+            "--consent-source",
+            "e2e",
+        ]);
     }
     let filter = app.dir.path().join("texts.json");
     std::fs::write(
@@ -68,16 +45,13 @@ fn prepare_contacts(app: &App) {
     )
     .unwrap();
     let filter = filter.to_str().unwrap();
-    herald(
-        app,
-        &["segments", "create", "--name", "Texts", "--filter", filter],
-    );
+    app.herald(&["segments", "create", "--name", "Texts", "--filter", filter]);
 }
 
 /// Keys made with the CLI (into the keychain the app reads), a relay run
 /// with them and the Twilio auth token, and the app pointed at it.
 async fn start_relay(app: &App) -> RelayProcess {
-    let printed = herald(app, &["relay", "keys", "generate"]);
+    let printed = app.herald(&["relay", "keys", "generate"]);
     let line = |name: &str| {
         printed
             .lines()
@@ -92,7 +66,7 @@ async fn start_relay(app: &App) -> RelayProcess {
     let db = app.dir.path().join("relay.sqlite3");
     let env = [("HERALD_RELAY_TWILIO_AUTH_TOKEN", AUTH_TOKEN)];
     let relay = RelayProcess::start_with(free_port(), &signing_key, &api_token, &db, &env).await;
-    herald(app, &["relay", "set-url", &relay.url()]);
+    app.herald(&["relay", "set-url", &relay.url()]);
     relay
 }
 
@@ -100,7 +74,7 @@ async fn start_relay(app: &App) -> RelayProcess {
 async fn configure_sms(app: &App, twilio: &str) {
     app.go("/settings").await;
     app.find("sms-form").await;
-    choose(app, "sms-provider", "Twilio").await;
+    app.choose("sms-provider", "Twilio").await;
     app.type_into("sms-twilioAccountSid", ACCOUNT_SID).await;
     app.type_into("sms-twilioAuthToken", AUTH_TOKEN).await;
     app.type_into("sms-twilioFrom", FROM).await;
@@ -172,7 +146,7 @@ async fn send_from_the_wizard(app: &App) -> String {
     app.type_into("campaign-name", "Spring tulips").await;
     next(app).await;
 
-    choose(app, "campaign-segmentId", "Texts").await;
+    app.choose("campaign-segmentId", "Texts").await;
     app.until("the audience counted", || async {
         app.exists("audience-will-receive").await
             && app.content("audience-will-receive").await.contains('2')
@@ -206,7 +180,7 @@ async fn send_from_the_wizard(app: &App) -> String {
     picture(app, "2-composer", true).await;
     next(app).await;
 
-    choose(app, "preview-contact", "Ada").await;
+    app.choose("preview-contact", "Ada").await;
     let for_ada = "Hi Ada, spring tulips are here 🌷\nReply STOP to opt out";
     app.until("the text personalised for Ada", || async {
         app.exists("phone-preview-body").await && app.content("phone-preview-body").await == for_ada

@@ -4,23 +4,7 @@
 
 use fantoccini::Locator;
 
-use crate::harness::{App, PATIENCE};
-
-/// Opens the select whose input has this `data-testid` and picks the
-/// option whose text starts with `option`.
-pub async fn choose(app: &App, test_id: &str, option: &str) {
-    app.click(test_id).await;
-    let xpath = format!("//*[@role='option'][starts-with(normalize-space(.), '{option}')]");
-    app.client
-        .wait()
-        .at_most(PATIENCE)
-        .for_element(Locator::XPath(&xpath))
-        .await
-        .unwrap_or_else(|e| panic!("no option {option:?} in {test_id}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("choosing {option:?} in {test_id}: {e}"));
-}
+use crate::harness::App;
 
 /// Clicks by script: for the switch's input, which Mantine hides under its
 /// track, and for the wizard's Next, which a notification can sit over.
