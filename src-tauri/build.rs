@@ -76,6 +76,11 @@ const COMMANDS: &[&str] = &[
     "sms_settings_save",
     "sms_verify",
     "sms_test_send",
+    "notifications_list",
+    "notifications_mark_read",
+    "notifications_mark_all_read",
+    "notification_settings_get",
+    "notification_settings_save",
 ];
 
 fn main() {

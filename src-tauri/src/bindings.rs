@@ -12,6 +12,7 @@ use ts_rs::{Config, TS};
 use crate::dto::campaigns::*;
 use crate::dto::contacts::*;
 use crate::dto::import::*;
+use crate::dto::notifications::*;
 use crate::dto::relay::*;
 use crate::dto::segments::*;
 use crate::dto::sending::*;
@@ -120,6 +121,12 @@ fn export_into(dir: &Path) -> Result<(), ts_rs::ExportError> {
         SmsVerifyReport,
         SmsTestResult,
         SmsTestReport,
+        NotificationKind,
+        NotificationView,
+        NotificationList,
+        NotificationPreference,
+        NotificationPrefs,
+        NotificationSettingsView,
     );
     Ok(())
 }

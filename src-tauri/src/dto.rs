@@ -7,6 +7,7 @@
 pub mod campaigns;
 pub mod contacts;
 pub mod import;
+pub mod notifications;
 pub mod relay;
 pub mod segments;
 pub mod sending;

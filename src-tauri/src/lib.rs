@@ -19,6 +19,7 @@ mod dto;
 mod error;
 #[cfg(test)]
 mod ipc_tests;
+mod notify;
 mod parse;
 mod sending;
 mod state;
@@ -41,6 +42,7 @@ pub fn run() {
         .setup(move |app| {
             let state = tauri::async_runtime::block_on(AppState::open(app.handle(), db))?;
             state.sender.start_scheduler();
+            notify::install(app.handle(), state.store.clone())?;
             app.manage(state);
             Ok(())
         })
@@ -129,6 +131,11 @@ fn invoke_handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 's
         commands::sms::sms_settings_save,
         commands::sms::sms_verify,
         commands::sms::sms_test_send,
+        commands::notifications::notifications_list,
+        commands::notifications::notifications_mark_read,
+        commands::notifications::notifications_mark_all_read,
+        commands::notifications::notification_settings_get,
+        commands::notifications::notification_settings_save,
     ]
 }
 

@@ -96,6 +96,7 @@ pub async fn import_run<R: Runtime>(
     let file = File::open(&upload.path)
         .with_context(|| format!("opening the upload {}", upload.path.display()))?;
     let store = state.store.clone();
+    let handle = app.clone();
     let upload_id = upload.id.to_string();
     let total_bytes = upload.bytes;
     let report = on_blocking_thread(move || async move {
@@ -128,6 +129,14 @@ pub async fn import_run<R: Runtime>(
     );
     if !request.dry_run {
         state.uploads.discard(&request.upload_id);
+        let event = herald_send::notify::import_finished(
+            &request.upload_id,
+            &upload.file_name,
+            report.imported,
+            report.updated,
+            report.skipped,
+        );
+        crate::notify::import_finished(&handle, &state.store, event).await;
     }
     Ok(report.into())
 }

@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod email;
 pub mod import;
 pub mod interactions;
+pub mod notifications;
 pub mod projects;
 pub mod relay;
 pub mod segments;
