@@ -42,11 +42,7 @@ pub async fn state(store: &Store, id: Uuid) -> Result<RunState> {
     let channel: String = row.get("channel");
     Ok(RunState {
         id,
-        channel: if channel == "sms" {
-            Channel::Sms
-        } else {
-            Channel::Email
-        },
+        channel: crate::campaigns::stored_channel(&channel)?,
         status: row.get("status"),
         scheduled_at: row.get("scheduled_at"),
         rate: row.get("rate"),

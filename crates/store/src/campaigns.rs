@@ -116,7 +116,9 @@ struct Row {
     updated_at: i64,
 }
 
-fn stored_channel(raw: &str) -> Result<Channel> {
+/// A channel read back from the `campaigns` table (its CHECK allows only
+/// the two), or an internal error naming it.
+pub(crate) fn stored_channel(raw: &str) -> Result<Channel> {
     Channel::parse(raw)
         .map_err(|e| anyhow::anyhow!("a campaign holds an unknown channel: {e}").into())
 }

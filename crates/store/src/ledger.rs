@@ -247,11 +247,7 @@ async fn campaign_for_resolve(
     .ok_or_else(|| StoreError::NotFound(format!("campaign {campaign}")))?;
     let channel: String = row.get("channel");
     Ok(CampaignForResolve {
-        channel: if channel == "sms" {
-            Channel::Sms
-        } else {
-            Channel::Email
-        },
+        channel: crate::campaigns::stored_channel(&channel)?,
         segment_id: row.get("segment_id"),
         resolved_at: row.get("resolved_at"),
         exclusions: row.get("exclusions"),
