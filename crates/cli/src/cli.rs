@@ -48,6 +48,57 @@ pub enum Command {
     /// Campaigns: list, show, send or continue, run what is due, pause, cancel.
     #[command(subcommand)]
     Campaigns(CampaignsCommand),
+    /// Campaign analytics: a report, a comparison, CSV export, rebuild.
+    #[command(subcommand)]
+    Analytics(AnalyticsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AnalyticsCommand {
+    /// One campaign's report: recipients, sent, delivered, opens, clicks...
+    Campaign(AnalyticsCampaignArgs),
+    /// Two to five campaigns side by side.
+    Compare(AnalyticsCompareArgs),
+    /// A campaign's metrics, hourly series and recipients as CSV.
+    Export(AnalyticsExportArgs),
+    /// Recompute every rollup from the recorded relay events and the ledger.
+    Rebuild,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyticsCampaignArgs {
+    /// The campaign's id or exact name.
+    pub campaign: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyticsCompareArgs {
+    /// Two to five campaigns (ids or exact names).
+    #[arg(num_args = 2..=5, required = true)]
+    pub campaigns: Vec<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AnalyticsPart {
+    Metrics,
+    Series,
+    Roster,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyticsExportArgs {
+    /// The campaign's id or exact name.
+    pub campaign: String,
+    /// The CSV file to write.
+    #[arg(long, value_name = "FILE.csv")]
+    pub out: PathBuf,
+    /// Only this part (default: all three, one after the other).
+    #[arg(long, value_enum)]
+    pub part: Option<AnalyticsPart>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -402,6 +453,34 @@ pub enum BenchCommand {
     /// with simulated latency: the achieved rate against the configured
     /// one, the busiest second, and the sender's CPU.
     Sms(BenchSmsArgs),
+    /// Generate campaigns with ledgers and relay events, rebuild the
+    /// rollups, and time each analytics query against a raw scan.
+    Analytics(BenchAnalyticsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchAnalyticsArgs {
+    /// Relay events to generate.
+    #[arg(long, default_value_t = 10_000_000)]
+    pub events: u64,
+    /// Campaigns to spread them over.
+    #[arg(long, default_value_t = 200)]
+    pub campaigns: u32,
+    /// Contacts (each campaign is sent to all of them).
+    #[arg(long, default_value_t = 20_000)]
+    pub contacts: u32,
+    /// Timed runs per query (median and p95 over them).
+    #[arg(long, default_value_t = 20)]
+    pub runs: u32,
+    /// Seed for the generator: the same seed gives the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Keep the generated workspace in this folder (default: a temp dir).
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+    /// Print the results as one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

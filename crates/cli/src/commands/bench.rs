@@ -1,5 +1,6 @@
 //! `herald bench`: speed measured on generated data, in a fresh workspace.
 
+mod analytics;
 mod generate;
 mod segments;
 mod send;
@@ -29,6 +30,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Segments(args) => segments::run(args).await,
         BenchCommand::Send(args) => send::run(args).await,
         BenchCommand::Sms(args) => sms::run(args).await,
+        BenchCommand::Analytics(args) => analytics::run(args).await,
     }
 }
 

@@ -1,6 +1,7 @@
 //! One module per command group. Each parses its arguments into domain
 //! types, calls the store, and prints.
 
+mod analytics;
 mod bench;
 mod campaigns;
 mod contacts;
@@ -36,6 +37,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Relay(command) => relay::run(&store, command).await,
         Command::Sync(args) => sync::run(&store, args).await,
         Command::Campaigns(command) => campaigns::run(&store, command).await,
+        Command::Analytics(command) => analytics::run(&store, command).await,
         Command::Bench(_) => unreachable!("handled above"),
     };
     store.close().await;

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod analytics;
 mod bench;
 mod contacts;
 mod crash;
