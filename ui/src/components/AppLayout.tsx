@@ -4,6 +4,7 @@ import { IconDatabase, IconFileImport, IconFilter, IconLayoutDashboard, IconMail
 import { useEffect, type ReactNode } from "react";
 import { NavLink as RouterNavLink, Outlet, useLocation } from "react-router";
 import { formatCount } from "../lib/format";
+import { NotificationBell } from "../features/notifications/NotificationBell";
 import { useWorkspaceStore } from "../stores/workspace";
 import classes from "./AppLayout.module.css";
 import { ErrorState } from "./ErrorState";
@@ -102,6 +103,11 @@ export function AppLayout() {
                 </Group>
               </Tooltip>
             </Group>
+          )}
+          {info && (
+            <div style={{ marginLeft: "auto" }}>
+              <NotificationBell />
+            </div>
           )}
         </div>
       </AppShell.Header>

@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { Page } from "../../components/Page";
 import { PageHeader } from "../../components/PageHeader";
 import { useWorkspaceStore } from "../../stores/workspace";
+import { NotificationSettingsSection } from "../notifications/NotificationSettingsSection";
 import { EmailSettingsSection } from "./EmailSettingsSection";
 import { RelaySection } from "./relay/RelaySection";
 import { SmsSettingsSection } from "./SmsSettingsSection";
@@ -30,6 +31,7 @@ export function SettingsPage() {
         <EmailSettingsSection />
         <SmsSettingsSection />
         <RelaySection />
+        <NotificationSettingsSection />
         <Card>
           <Group justify="space-between" wrap="wrap" gap="md">
             <Stack gap={2}>
