@@ -23,12 +23,16 @@ use tauri_plugin_notification::{NotificationExt, PermissionState};
 
 /// The event the webview hears when a notification was stored.
 pub const CHANGED_EVENT: &str = "notifications-changed";
+/// The event the webview hears when the person clicked a native
+/// notification; its payload is the notification's id (the bell opens it).
+pub const OPEN_EVENT: &str = "notification-open";
 /// How often the watcher looks (a campaign's end shows within this).
 pub const TICK: Duration = Duration::from_secs(15);
 
 /// Shows a native OS notification.
 pub trait OsNotifier: Send + Sync {
-    fn show(&self, title: &str, body: &str);
+    /// `id` is the stored notification's, reported back on a click.
+    fn show(&self, id: i64, title: &str, body: &str);
 }
 
 /// The OS notifier: tauri-plugin-notification.
@@ -65,21 +69,18 @@ impl<R: Runtime> NativeNotifier<R> {
 }
 
 impl<R: Runtime> OsNotifier for NativeNotifier<R> {
-    fn show(&self, title: &str, body: &str) {
+    fn show(&self, id: i64, title: &str, body: &str) {
         if !self.permitted() {
             tracing::info!("the OS does not allow notifications; the bell still shows it");
             return;
         }
+        let mut builder = self.app.notification().builder().title(title).body(body);
+        if let Ok(id) = i32::try_from(id) {
+            builder = builder.id(id);
+        }
         // With no notification daemon the plugin returns Ok and shows
         // nothing: the bell is the record either way.
-        if let Err(e) = self
-            .app
-            .notification()
-            .builder()
-            .title(title)
-            .body(body)
-            .show()
-        {
+        if let Err(e) = builder.show() {
             tracing::warn!("could not show an OS notification: {e}");
         }
     }
@@ -126,7 +127,7 @@ impl Delivery {
     pub fn deliver(&self, new: &[Notification]) {
         for n in new {
             if n.delivery == Preference::Os {
-                self.os.show(&n.title, &n.body);
+                self.os.show(n.id, &n.title, &n.body);
             }
         }
         if !new.is_empty() {
@@ -161,8 +162,34 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, store: Store) -> tauri::Result<()
         ..Delivery::new(app, native)
     });
     app.manage(Arc::clone(&delivery));
+    open_on_click(app);
     watch(store, delivery);
     Ok(())
+}
+
+/// A click on a native notification brings the window forward and asks
+/// the bell to open that notification (its campaign).
+fn open_on_click<R: Runtime>(app: &AppHandle<R>) {
+    let handle = app.clone();
+    let registered = app.notification().on_action(move |action| {
+        let Some(id) = action.notification().map(|n| n.id()) else {
+            return;
+        };
+        if action.action_id() != "tap" {
+            return;
+        }
+        if let Some(window) = handle.get_webview_window("main") {
+            let _ = window.unminimize();
+            let _ = window.show();
+            let _ = window.set_focus();
+        }
+        if let Err(e) = handle.emit(OPEN_EVENT, id) {
+            tracing::warn!("could not open a clicked notification: {e}");
+        }
+    });
+    if let Err(e) = registered {
+        tracing::warn!("clicks on notifications will not open them: {e}");
+    }
 }
 
 /// Scans at start, then every [`TICK`]; rates only after a new sync.

@@ -19,7 +19,7 @@ use crate::state::AppState;
 struct Recorder(Mutex<Vec<(String, String)>>);
 
 impl OsNotifier for Recorder {
-    fn show(&self, title: &str, body: &str) {
+    fn show(&self, _id: i64, title: &str, body: &str) {
         self.0.lock().unwrap().push((title.into(), body.into()));
     }
 }

@@ -36,6 +36,14 @@ export function notificationSettingsSave(input: NotificationSettingsView): Promi
   return invoke<NotificationSettingsView>("notification_settings_save", { input });
 }
 
+/** The event the app emits when a native notification was clicked; its payload is the notification's id. */
+export const NOTIFICATION_OPEN_EVENT = "notification-open";
+
+/** Calls `handler` with the id of a native notification the person clicked. */
+export function onNotificationOpen(handler: (id: number) => void): Promise<UnlistenFn> {
+  return listen<number>(NOTIFICATION_OPEN_EVENT, (event) => handler(event.payload));
+}
+
 /** Calls `handler` whenever the app stored a new notification. */
 export function onNotificationsChanged(handler: () => void): Promise<UnlistenFn> {
   return listen(NOTIFICATIONS_CHANGED_EVENT, () => handler());

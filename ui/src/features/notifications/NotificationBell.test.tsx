@@ -1,3 +1,4 @@
+import { emit } from "@tauri-apps/api/event";
 import { screen, waitFor, within } from "@testing-library/react";
 import { useLocation } from "react-router";
 import { FakeBackend } from "../../../test/fakeBackend";
@@ -69,6 +70,22 @@ describe("the notification bell", () => {
     expect(screen.getByTestId("location")).toHaveTextContent("/campaigns/0190b6d2-4c1e-7a5b-9f3e-2d8c6a1b0e47");
     expect(fake.callsOf("notifications_mark_read").map((c) => c.args)).toEqual([{ id: sent.id }]);
     await waitFor(() => expect(badge()).toHaveAccessibleName("Notifications"));
+  });
+
+  it("opens the campaign of a native notification the person clicked", async () => {
+    const { notes } = setup();
+    const failed = notes.add({ title: "Campaign failed: News", kind: "campaign_failed", campaignId: "c-42" });
+    notes.add({ title: "Import finished: a.csv", kind: "import_finished" });
+    renderWithProviders(
+      <>
+        <NotificationBell />
+        <Where />
+      </>,
+    );
+    await waitFor(() => expect(badge()).toHaveAccessibleName("Notifications, 2 unread"));
+    await emit("notification-open", failed.id);
+    await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent("/campaigns/c-42"));
+    await waitFor(() => expect(badge()).toHaveAccessibleName("Notifications, 1 unread"));
   });
 
   it("stays quiet when the list cannot be read", async () => {

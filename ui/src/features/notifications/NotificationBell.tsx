@@ -6,6 +6,7 @@ import {
   notificationsList,
   notificationsMarkAllRead,
   notificationsMarkRead,
+  onNotificationOpen,
   onNotificationsChanged,
   type NotificationList,
   type NotificationView,
@@ -49,29 +50,43 @@ export function NotificationBell() {
     notificationsList().then(setList, () => undefined);
   }, []);
 
+  const open = useCallback(
+    (item: NotificationView) => {
+      if (item.readAt === null) void notificationsMarkRead(item.id).then(refresh, refresh);
+      if (item.campaignId) {
+        setOpened(false);
+        void navigate(`/campaigns/${item.campaignId}`);
+      }
+    },
+    [navigate, refresh],
+  );
+
+  // A click on a native notification: open the same one here.
+  const openById = useCallback(
+    (id: number) => {
+      notificationsList().then((fresh) => {
+        setList(fresh);
+        const item = fresh.items.find((n) => n.id === id);
+        if (item) open(item);
+      }, () => undefined);
+    },
+    [open],
+  );
+
   useEffect(() => {
     refresh();
     const timer = window.setInterval(refresh, POLL_MS);
-    let unlisten: (() => void) | undefined;
+    const unlisteners: (() => void)[] = [];
     let gone = false;
-    onNotificationsChanged(refresh).then(
-      (u) => (gone ? u() : (unlisten = u)),
-      () => undefined,
-    );
+    const keep = (u: () => void) => (gone ? u() : unlisteners.push(u));
+    onNotificationsChanged(refresh).then(keep, () => undefined);
+    onNotificationOpen(openById).then(keep, () => undefined);
     return () => {
       gone = true;
       window.clearInterval(timer);
-      unlisten?.();
+      for (const u of unlisteners) u();
     };
-  }, [refresh]);
-
-  const open = (item: NotificationView) => {
-    if (item.readAt === null) void notificationsMarkRead(item.id).then(refresh, refresh);
-    if (item.campaignId) {
-      setOpened(false);
-      navigate(`/campaigns/${item.campaignId}`);
-    }
-  };
+  }, [refresh, openById]);
 
   const markAll = () => void notificationsMarkAllRead().then(refresh, refresh);
   const unread = list?.unread ?? 0;
