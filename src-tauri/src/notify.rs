@@ -6,7 +6,7 @@
 //! A watcher task scans the workspace at start (what happened while the app
 //! was closed, the CLI's sends included) and every [`TICK`]: a quick look
 //! at campaign ends, messages in doubt and the relay, plus complaint and
-//! bounce rates whenever a sync has completed since the last look.
+//! bounce rates whenever a sync has applied events since the last look.
 //!
 //! The OS side is a trait so that tests record what would be shown: no
 //! test can see a native notification.
@@ -192,26 +192,22 @@ fn open_on_click<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-/// Scans at start, then every [`TICK`]; rates only after a new sync.
+/// Scans at start, then every [`TICK`]; rates only after a sync applied
+/// events (the relay cursor moved: a sync that brought nothing leaves it),
+/// since reading rates reads the recent campaigns' ledger rows.
 fn watch(store: Store, delivery: Arc<Delivery>) {
     tauri::async_runtime::spawn(async move {
         delivery.scan(&store, Scope::Everything).await;
-        let mut last_sync = relay_sync::load(&store)
-            .await
-            .ok()
-            .and_then(|r| r.last_sync_at);
+        let mut last_cursor = relay_sync::cursor(&store).await.ok().flatten();
         loop {
             tokio::time::sleep(TICK).await;
-            let synced = relay_sync::load(&store)
-                .await
-                .ok()
-                .and_then(|r| r.last_sync_at);
-            let scope = if synced != last_sync {
+            let cursor = relay_sync::cursor(&store).await.ok().flatten();
+            let scope = if cursor != last_cursor {
                 Scope::Everything
             } else {
                 Scope::Quick
             };
-            last_sync = synced;
+            last_cursor = cursor;
             delivery.scan(&store, scope).await;
         }
     });
