@@ -63,6 +63,17 @@ impl AppState {
         // Segment previews answer from the in-memory index once it is built
         // (in the background, now and after every data change).
         store.keep_segment_index_warm();
+        // A workspace with relay events from before analytics existed gets
+        // its rollups now, in the background, rather than on the first
+        // report a person opens (docs/analytics.md).
+        {
+            let store = store.clone();
+            tauri::async_runtime::spawn(async move {
+                if let Err(e) = herald_store::analytics::ensure(&store).await {
+                    tracing::warn!("building the analytics rollups: {e}");
+                }
+            });
+        }
         // Entries are keyed by the workspace's id: no keychain call yet.
         let secrets = Arc::new(Keychain::for_workspace(&store).await?);
         tracing::info!(workspace = %workspace.display(), "workspace open");
