@@ -193,8 +193,12 @@ mod tests {
     fn the_busiest_window_counts_arrivals_less_than_a_window_apart() {
         let t0 = Instant::now();
         let at = |ms: u64| t0 + Duration::from_millis(ms);
-        let arrivals = [at(0), at(10), at(999), at(1000), at(1500), at(1999)];
+        // 10, 999, 1000 and 1005 lie within one second; 0 and 1005 do not
+        // (nor 999 and 1999: exactly a second apart).
+        let arrivals = [at(0), at(10), at(999), at(1000), at(1005), at(1999)];
         assert_eq!(max_in_window(&arrivals, Duration::from_secs(1)), 4);
+        let spaced = [at(0), at(500), at(1000), at(1500), at(2000)];
+        assert_eq!(max_in_window(&spaced, Duration::from_secs(1)), 2);
         assert_eq!(max_in_window(&[], Duration::from_secs(1)), 0);
     }
 
