@@ -167,6 +167,12 @@ mod tests {
     use super::*;
     use crate::error::ErrorKind;
 
+    #[test]
+    fn field_names_become_the_forms() {
+        assert_eq!(camel("twilio_account_sid"), "twilioAccountSid");
+        assert_eq!(camel("provider"), "provider");
+    }
+
     fn input(email: &str, phone: &str, country: &str) -> ContactInput {
         ContactInput {
             first_name: " Ada ".to_owned(),

@@ -151,17 +151,6 @@ pub async fn sms_verify(state: State<'_, AppState>) -> CommandResult<SmsVerifyRe
     })
 }
 
-/// `body` with the opt-out instruction on its own line, as campaigns send
-/// it, unless the body already says it.
-fn with_opt_out(body: &str, opt_out: &str) -> String {
-    let opt_out = opt_out.trim();
-    if opt_out.is_empty() || body.to_lowercase().contains(&opt_out.to_lowercase()) {
-        body.to_owned()
-    } else {
-        format!("{}\n{opt_out}", body.trim_end())
-    }
-}
-
 /// Sends `body` (with the opt-out instruction) to each number through the
 /// saved provider, for real, and says per number whether it was taken.
 /// Every number is checked before anything is sent.
@@ -201,7 +190,7 @@ pub async fn sms_test_send(
     let sms = provider_for(&state, &settings)
         .await
         .map_err(settings_error)?;
-    let text = with_opt_out(&body, settings.opt_out_text());
+    let text = herald_send::sms::campaign::with_opt_out(&body, settings.opt_out_text());
     let mut results = Vec::with_capacity(to.len());
     for number in to {
         let message = SmsMessage {
@@ -220,32 +209,4 @@ pub async fn sms_test_send(
         });
     }
     Ok(SmsTestReport { results })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_opt_out_goes_on_its_own_line_unless_the_body_says_it() {
-        let stop = "Reply STOP to opt out";
-        assert_eq!(
-            with_opt_out("Sale today  ", stop),
-            "Sale today\nReply STOP to opt out"
-        );
-        assert_eq!(
-            with_opt_out("Sale today. reply stop to opt out", stop),
-            "Sale today. reply stop to opt out"
-        );
-        assert_eq!(with_opt_out("Sale today", " "), "Sale today");
-    }
-
-    #[test]
-    fn field_names_become_the_forms() {
-        assert_eq!(
-            crate::parse::camel("twilio_account_sid"),
-            "twilioAccountSid"
-        );
-        assert_eq!(crate::parse::camel("provider"), "provider");
-    }
 }

@@ -98,14 +98,41 @@ impl SmsBody {
         let text = self.template.render(recipient, &self.campaign_name)?;
         let text = text.trim_end();
         Ok(match &self.opt_out {
-            Some(line) if !contains_folded(text, line) => format!("{text}\n{line}"),
-            _ => text.to_owned(),
+            Some(line) => with_opt_out(text, line),
+            None => text.to_owned(),
         })
     }
 }
 
-fn contains_folded(haystack: &str, needle: &str) -> bool {
-    haystack.to_lowercase().contains(&needle.to_lowercase())
+/// `text` with the opt-out instruction `line` on a line of its own, unless
+/// the line is blank or the text already says it (in any case). Campaign
+/// messages and the settings page's test texts both go through here.
+pub fn with_opt_out(text: &str, line: &str) -> String {
+    let line = line.trim();
+    if line.is_empty() || text.to_lowercase().contains(&line.to_lowercase()) {
+        text.to_owned()
+    } else {
+        format!("{}\n{line}", text.trim_end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_opt_out_goes_on_its_own_line_unless_the_body_says_it() {
+        let stop = "Reply STOP to opt out";
+        assert_eq!(
+            with_opt_out("Sale today  ", stop),
+            "Sale today\nReply STOP to opt out"
+        );
+        assert_eq!(
+            with_opt_out("Sale today. reply stop to opt out", stop),
+            "Sale today. reply stop to opt out"
+        );
+        assert_eq!(with_opt_out("Sale today", " "), "Sale today");
+    }
 }
 
 /// What templates see of a ledger row of an SMS campaign (the ledger's
