@@ -24,6 +24,7 @@
 //! # Ok(()) }
 //! ```
 
+mod attribution;
 mod effects;
 mod engagement;
 
@@ -257,6 +258,8 @@ pub async fn apply_batch(
     for event in events {
         report.received += 1;
         let target = effects::target(conn, event).await?;
+        let event = attribution::attribute(conn, event, target.contact_id()).await?;
+        let event = event.as_ref();
         if !insert(conn, event, target.contact_id(), applied_at).await? {
             report.duplicates += 1;
             continue;

@@ -30,6 +30,7 @@
 use anyhow::Context;
 use sqlx::SqliteConnection;
 
+use super::attribution::is_sms_opt_out;
 use super::effects::Target;
 use super::{ApplyReport, EventKind, RelayEvent};
 use crate::{to_millis, Result};
@@ -53,6 +54,8 @@ fn columns(event: &RelayEvent) -> &'static [&'static str] {
         EventKind::Bounce => &["bounced_at"],
         EventKind::Complaint => &["complained_at"],
         EventKind::Unsubscribe => &["unsubscribed_at"],
+        // A texted STOP, credited to the text it answers (attribution.rs).
+        EventKind::SmsInbound if is_sms_opt_out(event) => &["unsubscribed_at"],
         _ => &[],
     }
 }

@@ -253,6 +253,72 @@ async fn sms_reports_and_opt_outs_are_counted_per_contact() {
     );
 }
 
+/// Ada and Ben, with phone numbers, each sent `name` (an SMS campaign) at `at`.
+async fn texted(store: &Store, name: &str, who: &[ContactId], at: DateTime<Utc>) -> CampaignId {
+    let id = sent_campaign(store, name, who, at).await;
+    sqlx::query("UPDATE campaigns SET channel = 'sms' WHERE id = ?")
+        .bind(id.as_uuid())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    id
+}
+
+fn texted_back(from: &str, body: &str, at: DateTime<Utc>) -> RelayEvent {
+    RelayEvent {
+        provider: Some("twilio".into()),
+        provider_event_id: Some(Uuid::now_v7().to_string()),
+        address: Some(from.into()),
+        detail: json!({ "to": "+14155550000", "body": body }),
+        ..RelayEvent::new(EventKind::SmsInbound, at)
+    }
+}
+
+#[tokio::test]
+async fn a_texted_stop_counts_for_the_last_text_sent_to_that_person_within_a_week() {
+    let (_dir, store) = fresh_store().await;
+    let ada = create(&store, new_contact(None, Some("+14155552671")))
+        .await
+        .id;
+    let ben = create(&store, new_contact(None, Some("+14155552672")))
+        .await
+        .id;
+    let older = texted(&store, "older", &[ada, ben], t0() - Duration::days(3)).await;
+    let latest = texted(&store, "latest", &[ada], t0()).await;
+    apply(
+        &store,
+        &[
+            // Ada answers the latest text; Ben, eight days after his.
+            texted_back("+14155552671", "STOP", t0() + Duration::hours(2)),
+            texted_back("+14155552672", "stop", t0() + Duration::days(5)),
+        ],
+    )
+    .await;
+    let opt_outs = |id| {
+        let store = store.clone();
+        async move { analytics::campaign(&store, id).await.unwrap().sms.opt_outs }
+    };
+    assert_eq!((opt_outs(latest).await, opt_outs(older).await), (1, 0));
+    let ledger = herald_store::ledger::for_contact(&store, ada.as_uuid())
+        .await
+        .unwrap();
+    let stamped: Vec<_> = ledger
+        .iter()
+        .map(|c| (c.campaign_name.as_str(), c.unsubscribed_at.is_some()))
+        .collect();
+    assert!(stamped.contains(&("latest", true)), "{stamped:?}");
+    assert!(stamped.contains(&("older", false)), "{stamped:?}");
+    // Ben's STOP answers no campaign (he is opted out all the same).
+    let ben_rows = herald_store::ledger::for_contact(&store, ben.as_uuid())
+        .await
+        .unwrap();
+    assert!(ben_rows.iter().all(|c| c.unsubscribed_at.is_none()));
+
+    // The rollups rebuilt from the recorded events credit the same campaign.
+    analytics::rebuild(&store).await.unwrap();
+    assert_eq!((opt_outs(latest).await, opt_outs(older).await), (1, 0));
+}
+
 #[tokio::test]
 async fn daily_buckets_follow_the_zones_calendar_across_a_dst_change() {
     let (_dir, store) = fresh_store().await;

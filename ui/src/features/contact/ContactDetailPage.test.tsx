@@ -193,23 +193,48 @@ describe("contact timeline with campaigns", () => {
     renderApp("/contacts/c-ada");
     const timeline = await screen.findByTestId("interactions-timeline");
     const lines = within(timeline)
-      .getAllByText(/^(Sent|Opened|Clicked|Bounced|Unsubscribed|Call|Note)$/)
+      .getAllByText(/^(Sent|Delivered|Opened|Clicked|Bounced|Unsubscribed|Call|Note)$/)
       .map((el) => el.textContent);
     // Newest first; the click implied the open at the same instant, so it comes first.
-    expect(lines).toEqual(["Unsubscribed", "Clicked", "Opened", "Call", "Sent", "Note"]);
+    expect(lines).toEqual(["Unsubscribed", "Clicked", "Opened", "Call", "Delivered", "Sent", "Note"]);
     const links = within(timeline).getAllByTestId("timeline-campaign-link");
-    expect(links).toHaveLength(4);
+    expect(links).toHaveLength(5);
     expect(links[0]).toHaveTextContent("“Spring news”");
     expect(links[0]).toHaveAttribute("href", "/campaigns/k-spring");
-    // Delivery is the expected case and not a line of its own.
-    expect(timeline).not.toHaveTextContent("Delivered");
+  });
+
+  it("shows an SMS campaign's delivery report and opt-out in the words of SMS", async () => {
+    const fake = new FakeBackend().install();
+    fake.add(
+      { id: "c-ada", firstName: "Ada", phone: "+14155550101" },
+      {
+        campaigns: [
+          {
+            ...spring,
+            campaignName: "Flash sale",
+            channel: "sms" as const,
+            openedAt: null,
+            clickedAt: null,
+            unsubscribedAt: "2024-03-01T12:00:00.000Z",
+          },
+        ],
+      },
+    );
+    renderApp("/contacts/c-ada");
+    const timeline = await screen.findByTestId("interactions-timeline");
+    expect(within(timeline).getAllByTestId("timeline-campaign-event").map((el) => el.textContent)).toEqual([
+      expect.stringContaining("Opted out“Flash sale”"),
+      expect.stringContaining("Delivered“Flash sale”"),
+      expect.stringContaining("Sent“Flash sale”"),
+    ]);
+    expect(timeline).not.toHaveTextContent("Unsubscribed");
   });
 
   it("shows a contact's campaigns even when nothing was logged by hand", async () => {
     const fake = new FakeBackend().install();
     fake.add(
       { id: "c-ada", firstName: "Ada", email: "ada@example.com" },
-      { campaigns: [{ ...spring, openedAt: null, clickedAt: null, unsubscribedAt: null, bouncedAt: "2024-03-01T09:01:00.000Z" }] },
+      { campaigns: [{ ...spring, deliveredAt: null, openedAt: null, clickedAt: null, unsubscribedAt: null, bouncedAt: "2024-03-01T09:01:00.000Z" }] },
     );
     renderApp("/contacts/c-ada");
     const timeline = await screen.findByTestId("interactions-timeline");

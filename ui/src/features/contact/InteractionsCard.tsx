@@ -3,6 +3,7 @@ import {
   IconCalendarEvent,
   IconClick,
   IconMail,
+  IconMailCheck,
   IconMailOff,
   IconMailOpened,
   IconMessage,
@@ -24,7 +25,7 @@ import { EmptyHint } from "../../components/EmptyHint";
 import type { InteractionView } from "../../bindings/InteractionView";
 import { formatDateTime, localDateTimeInputValue } from "../../lib/format";
 import { Link } from "react-router";
-import { campaignEvents, STEP_LABELS, stepRank, type CampaignEvent, type CampaignStep } from "./campaignEvents";
+import { campaignEvents, stepLabel, stepRank, type CampaignEvent, type CampaignStep } from "./campaignEvents";
 import { SectionCard } from "./SectionCard";
 
 /** Kinds a person logs by hand (campaign interactions are recorded by Herald itself). */
@@ -48,6 +49,7 @@ const ICONS: Record<string, ReactNode> = {
 
 const STEP_ICONS: Record<CampaignStep, ReactNode> = {
   sent: <IconSend size={12} />,
+  delivered: <IconMailCheck size={12} />,
   opened: <IconMailOpened size={12} />,
   clicked: <IconClick size={12} />,
   bounced: <IconMailOff size={12} />,
@@ -74,7 +76,7 @@ function CampaignItemTitle({ event }: { event: CampaignEvent }) {
   return (
     <Group gap={6}>
       <Text size="sm" fw={600}>
-        {STEP_LABELS[event.step]}
+        {stepLabel(event.step, event.channel)}
       </Text>
       <Anchor component={Link} to={`/campaigns/${event.campaignId}`} size="sm" data-testid="timeline-campaign-link">
         “{event.campaignName}”

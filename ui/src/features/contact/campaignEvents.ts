@@ -1,7 +1,8 @@
+import type { Channel } from "../../bindings/Channel";
 import type { ContactCampaignView } from "../../bindings/ContactCampaignView";
 
 /** What happened to one campaign message, in the order a message lives it. */
-export type CampaignStep = "sent" | "opened" | "clicked" | "bounced" | "complained" | "unsubscribed";
+export type CampaignStep = "sent" | "delivered" | "opened" | "clicked" | "bounced" | "complained" | "unsubscribed";
 
 /** One campaign event on the contact's timeline. */
 export interface CampaignEvent {
@@ -10,10 +11,12 @@ export interface CampaignEvent {
   at: string;
   campaignId: string;
   campaignName: string;
+  channel: Channel;
 }
 
 export const STEP_LABELS: Record<CampaignStep, string> = {
   sent: "Sent",
+  delivered: "Delivered",
   opened: "Opened",
   clicked: "Clicked",
   bounced: "Bounced",
@@ -23,6 +26,7 @@ export const STEP_LABELS: Record<CampaignStep, string> = {
 
 const STEPS: [CampaignStep, (c: ContactCampaignView) => string | null][] = [
   ["sent", (c) => c.sentAt],
+  ["delivered", (c) => c.deliveredAt],
   ["opened", (c) => c.openedAt],
   ["clicked", (c) => c.clickedAt],
   ["bounced", (c) => c.bouncedAt],
@@ -30,16 +34,21 @@ const STEPS: [CampaignStep, (c: ContactCampaignView) => string | null][] = [
   ["unsubscribed", (c) => c.unsubscribedAt],
 ];
 
+/** What a step is called on the timeline: an SMS is opted out of, not unsubscribed from. */
+export function stepLabel(step: CampaignStep, channel: Channel): string {
+  return channel === "sms" && step === "unsubscribed" ? "Opted out" : STEP_LABELS[step];
+}
+
 /**
  * The campaigns' events as timeline entries, one per instant the ledger
- * holds. Delivery is left out: it is the expected case, and a line per
- * message would bury the events a person acts on.
+ * holds: sent, delivered (when the provider reports deliveries), opened,
+ * clicked, bounced, marked as spam, unsubscribed (an SMS: opted out).
  */
 export function campaignEvents(campaigns: ContactCampaignView[]): CampaignEvent[] {
   return campaigns.flatMap((c) =>
     STEPS.flatMap(([step, at]) => {
       const when = at(c);
-      return when ? [{ key: `${c.campaignId}-${step}`, step, at: when, campaignId: c.campaignId, campaignName: c.campaignName }] : [];
+      return when ? [{ key: `${c.campaignId}-${step}`, step, at: when, campaignId: c.campaignId, campaignName: c.campaignName, channel: c.channel }] : [];
     }),
   );
 }
