@@ -83,13 +83,19 @@ pub fn ended(c: &EndedCampaign) -> NewNotification {
         return NewNotification {
             kind: Kind::CampaignFailed,
             campaign_id: Some(c.id),
-            title: format!("Campaign failed: {}", c.name),
+            title: format!("Campaign stopped by an error: {}", c.name),
+            // A failed campaign resumes from its ledger (nothing is sent
+            // twice): say so, it is what the person does next.
             body: match &c.last_error {
                 Some(reason) => format!(
-                    "{reason}. {} sent before it stopped.",
+                    "{reason}. {} sent before it stopped. Fix the problem, then resume it \
+                     from the campaign's page.",
                     plural(c.sent, "message")
                 ),
-                None => format!("It stopped after {}.", plural(c.sent, "message")),
+                None => format!(
+                    "It stopped after {}. Resume it from the campaign's page.",
+                    plural(c.sent, "message")
+                ),
             },
             dedupe_key: format!("failed:{}:{}", key(c.id), c.finished_at),
         };
