@@ -81,6 +81,7 @@ const COMMANDS: &[&str] = &[
     "notifications_mark_all_read",
     "notification_settings_get",
     "notification_settings_save",
+    "analytics_dashboard",
 ];
 
 fn main() {

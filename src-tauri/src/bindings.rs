@@ -11,6 +11,7 @@ use ts_rs::{Config, TS};
 
 use crate::dto::campaigns::*;
 use crate::dto::contacts::*;
+use crate::dto::dashboard::*;
 use crate::dto::import::*;
 use crate::dto::notifications::*;
 use crate::dto::relay::*;
@@ -127,6 +128,12 @@ fn export_into(dir: &Path) -> Result<(), ts_rs::ExportError> {
         NotificationPreference,
         NotificationPrefs,
         NotificationSettingsView,
+        DashboardRateBasis,
+        DashboardCampaign,
+        DashboardSending,
+        DashboardTotals,
+        DashboardGrowthWeek,
+        DashboardView,
     );
     Ok(())
 }

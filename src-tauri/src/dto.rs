@@ -6,6 +6,7 @@
 
 pub mod campaigns;
 pub mod contacts;
+pub mod dashboard;
 pub mod import;
 pub mod notifications;
 pub mod relay;

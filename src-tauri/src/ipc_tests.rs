@@ -22,6 +22,7 @@ use crate::uploads::Uploads;
 
 mod campaigns;
 mod contact_campaigns;
+mod dashboard;
 mod notifications;
 mod relay;
 mod sending;

@@ -136,6 +136,7 @@ fn invoke_handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 's
         commands::notifications::notifications_mark_all_read,
         commands::notifications::notification_settings_get,
         commands::notifications::notification_settings_save,
+        commands::dashboard::analytics_dashboard,
     ]
 }
 

@@ -4,6 +4,7 @@
 
 pub mod campaigns;
 pub mod contacts;
+pub mod dashboard;
 pub mod email;
 pub mod import;
 pub mod interactions;
