@@ -82,6 +82,10 @@ const COMMANDS: &[&str] = &[
     "notification_settings_get",
     "notification_settings_save",
     "analytics_dashboard",
+    "analytics_campaign",
+    "analytics_series",
+    "analytics_compare",
+    "analytics_export",
 ];
 
 fn main() {

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use ts_rs::{Config, TS};
 
+use crate::dto::analytics::*;
 use crate::dto::campaigns::*;
 use crate::dto::contacts::*;
 use crate::dto::dashboard::*;
@@ -134,6 +135,20 @@ fn export_into(dir: &Path) -> Result<(), ts_rs::ExportError> {
         DashboardTotals,
         DashboardGrowthWeek,
         DashboardView,
+        EventCount,
+        AnalyticsBasis,
+        AnalyticsRates,
+        SmsReport,
+        ExcludedCount,
+        CampaignMetricsView,
+        TopLinkView,
+        CampaignReport,
+        SeriesBucket,
+        SeriesPoint,
+        SeriesView,
+        HourPoint,
+        AlignedSeriesView,
+        ComparisonView,
     );
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! minor units plus an ISO 4217 code. Conversions from store types live
 //! beside each type.
 
+pub mod analytics;
 pub mod campaigns;
 pub mod contacts;
 pub mod dashboard;

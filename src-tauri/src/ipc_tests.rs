@@ -20,6 +20,7 @@ use tauri::{WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 use crate::state::AppState;
 use crate::uploads::Uploads;
 
+mod analytics;
 mod campaigns;
 mod contact_campaigns;
 mod dashboard;

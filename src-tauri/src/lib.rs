@@ -137,6 +137,10 @@ fn invoke_handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 's
         commands::notifications::notification_settings_get,
         commands::notifications::notification_settings_save,
         commands::dashboard::analytics_dashboard,
+        commands::analytics::analytics_campaign,
+        commands::analytics::analytics_series,
+        commands::analytics::analytics_compare,
+        commands::analytics::analytics_export,
     ]
 }
 

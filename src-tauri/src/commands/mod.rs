@@ -2,6 +2,7 @@
 //! is a thin adapter: parse the input with herald-core, call herald-store,
 //! map the error. No SQL here.
 
+pub mod analytics;
 pub mod campaigns;
 pub mod contacts;
 pub mod dashboard;
