@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod analytics;
 mod campaigns;
 mod contacts;
 mod import;
