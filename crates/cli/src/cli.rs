@@ -472,6 +472,10 @@ pub struct BenchAnalyticsArgs {
     /// Timed runs per query (median and p95 over them).
     #[arg(long, default_value_t = 20)]
     pub runs: u32,
+    /// Fresh events then applied page by page as a sync applies them (what
+    /// keeping the rollups costs a sync).
+    #[arg(long, default_value_t = 20_000)]
+    pub sync_events: u32,
     /// Seed for the generator: the same seed gives the same data.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,

@@ -1,6 +1,7 @@
 //! `herald bench`: speed measured on generated data, in a fresh workspace.
 
 mod analytics;
+mod analytics_sync;
 mod generate;
 mod segments;
 mod send;

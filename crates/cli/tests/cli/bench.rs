@@ -140,3 +140,48 @@ fn bench_sms_sends_every_message_through_the_stand_in_and_reports_the_pacing() {
     assert!(report["busiest_second"].as_u64().unwrap() >= 1, "{report}");
     assert!(report["in_flight"].as_u64().unwrap() >= 1, "{report}");
 }
+
+#[test]
+fn bench_analytics_times_the_queries_and_a_sync_applying_fresh_events() {
+    let ws = Workspace::new();
+    let report = ws.json(&[
+        "bench",
+        "analytics",
+        "--events",
+        "4000",
+        "--campaigns",
+        "3",
+        "--contacts",
+        "300",
+        "--runs",
+        "1",
+        "--sync-events",
+        "1200",
+        "--json",
+    ]);
+    assert_eq!(report["campaigns"], 3);
+    let queries: Vec<&str> = report["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["query"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        queries,
+        [
+            "campaign",
+            "series 7 days",
+            "series 90 days",
+            "top links",
+            "dashboard"
+        ]
+    );
+    // The bench refuses a sync phase that recorded fewer events than asked;
+    // 1,200 events are three pages of the relay's 500.
+    assert_eq!(report["sync"]["events"], 1200);
+    assert_eq!(report["sync"]["pages"], 3);
+    assert!(
+        report["sync"]["events_per_s"].as_f64().unwrap() > 0.0,
+        "{report}"
+    );
+}

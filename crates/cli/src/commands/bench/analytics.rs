@@ -4,7 +4,9 @@
 //! times the rollups' rebuild and each query (`analytics::campaign`, the
 //! 7- and 90-day series, top links, the dashboard) over many campaigns,
 //! beside the raw scan: the same numbers computed by SQL over
-//! `relay_events` (docs/benchmarks.md, "Campaign analytics").
+//! `relay_events` (docs/benchmarks.md, "Campaign analytics"). Last, fresh
+//! events applied page by page as a sync applies them: what keeping the
+//! rollups costs a sync (`analytics_sync`).
 //!
 //! Events are written by SQL (a recursive CTE and SQLite's `random()`, so
 //! they differ between runs; `--seed` seeds the contacts) on one plain
@@ -30,7 +32,7 @@ use sqlx::{Connection, SqliteConnection};
 use uuid::Uuid;
 
 use super::super::print_json;
-use super::generate;
+use super::{analytics_sync, generate};
 use crate::cli::BenchAnalyticsArgs;
 
 const DB_FILE: &str = "bench-analytics.sqlite3";
@@ -426,6 +428,14 @@ pub async fn run(args: BenchAnalyticsArgs) -> anyhow::Result<ExitCode> {
     })
     .await?;
     rows.push(row("dashboard", &t, &raw, DASHBOARD_TARGET_MS));
+
+    eprintln!("Applying {} fresh events as a sync does…", args.sync_events);
+    let sync = match ids.first() {
+        Some(&newest) => {
+            Some(analytics_sync::measure(&store, newest, args.sync_events as usize).await?)
+        }
+        None => None,
+    };
     store.close().await;
 
     let report = json!({
@@ -438,6 +448,13 @@ pub async fn run(args: BenchAnalyticsArgs) -> anyhow::Result<ExitCode> {
         "rebuild_s": (rebuild_s * 10.0).round() / 10.0,
         "hourly_rows": hourly_rows,
         "queries": rows,
+        "sync": sync.as_ref().map(|s| json!({
+            "events": s.events,
+            "pages": s.pages,
+            "seconds": (s.seconds * 100.0).round() / 100.0,
+            "events_per_s": s.events_per_second().round(),
+            "ms_per_page": (s.ms_per_page() * 10.0).round() / 10.0,
+        })),
         "load_average": load_average(),
         "date": Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     });
@@ -465,6 +482,16 @@ pub async fn run(args: BenchAnalyticsArgs) -> anyhow::Result<ExitCode> {
                     r["target_ms"],
                     if r["met"] == true { "met" } else { "MISSED" }
                 ),
+            );
+        }
+        if let Some(s) = &sync {
+            println!(
+                "sync: {} events in {} pages applied in {:.2} s: {:.0} events/s, {:.1} ms per page (rollups kept)",
+                s.events,
+                s.pages,
+                s.seconds,
+                s.events_per_second(),
+                s.ms_per_page()
             );
         }
         println!(
