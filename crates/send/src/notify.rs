@@ -39,8 +39,8 @@ const RATES_WINDOW_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 pub enum Scope {
     /// Campaign ends, messages in doubt and the relay: cheap reads.
     Quick,
-    /// Also complaint and bounce rates (reads the recent campaigns' ledger
-    /// rows: after a sync brought events, and at start).
+    /// Also complaint and bounce rates (the recent campaigns' analytics:
+    /// after a sync brought events, and at start).
     Everything,
 }
 

@@ -2,8 +2,10 @@
 //! that it tells each event once, and the lines it warns above.
 
 use chrono::{TimeZone, Utc};
+use herald_core::Channel;
 use herald_send::notify::{scan, Scope};
 use herald_store::notifications::{self, Kind};
+use herald_store::relay_events::{self, EventKind, RelayEvent};
 use herald_store::{relay_sync, Store};
 use uuid::Uuid;
 
@@ -51,20 +53,28 @@ async fn ended_campaign(store: &Store, status: &str, finished_at: i64, sent: i64
     id
 }
 
-/// Records a complaint on `n` more of the campaign's recipients.
+/// `n` more of the campaign's recipients complain, as the relay reports it.
 async fn complain(store: &Store, campaign: Uuid, n: i64) {
-    sqlx::query(
-        "UPDATE campaign_recipients SET complained_at = 1
-         WHERE campaign_id = ? AND contact_id IN (
-             SELECT contact_id FROM campaign_recipients
-             WHERE campaign_id = ? AND complained_at IS NULL LIMIT ?)",
+    let who: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT contact_id FROM campaign_recipients
+         WHERE campaign_id = ? AND complained_at IS NULL ORDER BY contact_id LIMIT ?",
     )
     .bind(campaign)
-    .bind(campaign)
     .bind(n)
-    .execute(store.pool())
+    .fetch_all(store.pool())
     .await
     .unwrap();
+    let events: Vec<RelayEvent> = who
+        .into_iter()
+        .map(|contact| RelayEvent {
+            campaign_id: Some(campaign),
+            recipient_id: Some(contact),
+            channel: Some(Channel::Email),
+            provider: Some("postmark".into()),
+            ..RelayEvent::new(EventKind::Complaint, Utc.timestamp_millis_opt(NOW).unwrap())
+        })
+        .collect();
+    relay_events::apply_page(store, &events, "c").await.unwrap();
 }
 
 fn kinds(items: &[notifications::Notification]) -> Vec<Kind> {

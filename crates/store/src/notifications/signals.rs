@@ -10,6 +10,9 @@ use anyhow::Context;
 use sqlx::Row;
 use uuid::Uuid;
 
+use herald_core::CampaignId;
+
+use crate::analytics;
 use crate::settings::{get, set};
 use crate::{Result, Store};
 
@@ -108,48 +111,52 @@ pub async fn in_doubt(store: &Store) -> Result<Vec<InDoubtCampaign>> {
         .collect())
 }
 
-/// A campaign's complaint and bounce counts and what they are rates of.
+/// A campaign's complaint and bounce counts and what they are rates of:
+/// the numbers its analytics report shows, so a warning's rate is the
+/// report's rate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CampaignRates {
     pub id: Uuid,
     pub name: String,
     pub sent: i64,
-    /// Rows a provider reported delivered (email `delivered_at`, SMS
-    /// `delivery_status`); rates are over these when there are any.
+    /// Contacts a provider reported delivered (email or SMS); rates are
+    /// over these when there are any.
     pub delivered: i64,
+    /// Contacts with a hard or a soft bounce.
     pub bounced: i64,
     pub complained: i64,
 }
 
 /// The counts of campaigns started after `since` that got any bounce or
-/// complaint (late complaints keep coming for weeks after a send).
+/// complaint (late complaints keep coming for weeks after a send), from
+/// the analytics rollups.
 pub async fn rates_since(store: &Store, since: i64) -> Result<Vec<CampaignRates>> {
-    let rows = sqlx::query(
-        "SELECT c.id, c.name,
-                sum(r.status = 'sent') AS sent,
-                sum(r.delivered_at IS NOT NULL OR r.delivery_status = 'delivered') AS delivered,
-                count(r.bounced_at) AS bounced,
-                count(r.complained_at) AS complained
-         FROM campaigns c JOIN campaign_recipients r ON r.campaign_id = c.id
+    analytics::ensure(store).await?;
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT c.id FROM campaigns c
          WHERE c.started_at > ?
-         GROUP BY c.id
-         HAVING bounced > 0 OR complained > 0",
+           AND EXISTS (SELECT 1 FROM campaign_hourly h
+                       WHERE h.campaign_id = c.id
+                         AND h.metric IN ('bounce_hard', 'bounce_soft', 'complaint'))
+         ORDER BY c.started_at",
     )
     .bind(since)
     .fetch_all(store.pool())
     .await
-    .context("counting campaigns' bounces and complaints")?;
-    Ok(rows
-        .iter()
-        .map(|r| CampaignRates {
-            id: r.get("id"),
-            name: r.get("name"),
-            sent: r.get("sent"),
-            delivered: r.get("delivered"),
-            bounced: r.get("bounced"),
-            complained: r.get("complained"),
-        })
-        .collect())
+    .context("finding campaigns with bounces or complaints")?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let m = analytics::campaign(store, CampaignId::from_uuid(id)).await?;
+        out.push(CampaignRates {
+            id,
+            name: m.name,
+            sent: m.sent,
+            delivered: m.delivered,
+            bounced: m.bounced_hard + m.bounced_soft,
+            complained: m.complained,
+        });
+    }
+    Ok(out)
 }
 
 /// Until when campaigns' ends were looked at; `None` before the first look.
