@@ -86,6 +86,8 @@ const COMMANDS: &[&str] = &[
     "analytics_series",
     "analytics_compare",
     "analytics_export",
+    "analytics_chart",
+    "analytics_chart_export",
 ];
 
 fn main() {

@@ -11,6 +11,7 @@ use ts_rs::{Config, TS};
 
 use crate::dto::analytics::*;
 use crate::dto::campaigns::*;
+use crate::dto::charts::*;
 use crate::dto::contacts::*;
 use crate::dto::dashboard::*;
 use crate::dto::import::*;
@@ -149,6 +150,14 @@ fn export_into(dir: &Path) -> Result<(), ts_rs::ExportError> {
         HourPoint,
         AlignedSeriesView,
         ComparisonView,
+        ChartSpec,
+        ChartTheme,
+        ChartRequest,
+        ChartBucket,
+        HoverPointView,
+        ChartView,
+        ChartFormat,
+        ChartFile,
     );
     Ok(())
 }

@@ -6,6 +6,7 @@
 
 pub mod analytics;
 pub mod campaigns;
+pub mod charts;
 pub mod contacts;
 pub mod dashboard;
 pub mod import;

@@ -141,6 +141,8 @@ fn invoke_handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 's
         commands::analytics::analytics_series,
         commands::analytics::analytics_compare,
         commands::analytics::analytics_export,
+        commands::charts::analytics_chart,
+        commands::charts::analytics_chart_export,
     ]
 }
 

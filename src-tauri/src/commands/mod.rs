@@ -4,6 +4,7 @@
 
 pub mod analytics;
 pub mod campaigns;
+pub mod charts;
 pub mod contacts;
 pub mod dashboard;
 pub mod email;
