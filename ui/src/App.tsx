@@ -7,6 +7,8 @@ import { MantineProvider } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { HashRouter, Navigate, Route, Routes } from "react-router";
 import { AppLayout } from "./components/AppLayout";
+import { CampaignAnalyticsPage } from "./features/analytics/CampaignAnalyticsPage";
+import { ComparePage } from "./features/analytics/ComparePage";
 import { CampaignsPage } from "./features/campaigns/CampaignsPage";
 import { CampaignDetailPage } from "./features/campaigns/detail/CampaignDetailPage";
 import { CampaignWizardPage } from "./features/campaigns/wizard/CampaignWizardPage";
@@ -33,8 +35,10 @@ export function AppRoutes() {
         <Route path="segments/:id" element={<SegmentEditorPage />} />
         <Route path="campaigns" element={<CampaignsPage />} />
         <Route path="campaigns/new" element={<CampaignWizardPage />} />
+        <Route path="campaigns/compare" element={<ComparePage />} />
         <Route path="campaigns/:id" element={<CampaignDetailPage />} />
         <Route path="campaigns/:id/edit" element={<CampaignWizardPage />} />
+        <Route path="campaigns/:id/analytics" element={<CampaignAnalyticsPage />} />
         <Route path="import" element={<ImportPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />

@@ -1,7 +1,7 @@
-import { ActionIcon, Button, Card, CloseButton, EmptyState, Group, Menu, MultiSelect, Skeleton, Table, Text, TextInput, VisuallyHidden } from "@mantine/core";
+import { ActionIcon, Button, Card, Checkbox, CloseButton, EmptyState, Group, Menu, MultiSelect, Skeleton, Table, Text, TextInput, VisuallyHidden } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import { IconCopy, IconDots, IconMail, IconPlus, IconSearch, IconTrash } from "@tabler/icons-react";
+import { IconArrowsDiff, IconCopy, IconDots, IconMail, IconPlus, IconSearch, IconTrash } from "@tabler/icons-react";
 import { useEffect, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import type { CampaignStatus, CampaignSummary } from "../../api/campaigns";
@@ -68,7 +68,7 @@ function SkeletonRows() {
     <>
       {[0, 1, 2].map((i) => (
         <Table.Tr key={i} data-testid="campaign-row-skeleton">
-          {[50, 30, 40, 30, 40, 50, 0].map((w, j) => (
+          {[0, 50, 30, 40, 30, 40, 50, 0].map((w, j) => (
             <Table.Td key={j}>{w > 0 && <Skeleton h={10} w={`${w + 30}%`} />}</Table.Td>
           ))}
         </Table.Tr>
@@ -91,6 +91,9 @@ export function CampaignsPage() {
   const [statuses, setStatuses] = useState<CampaignStatus[]>(() => useCampaignsStore.getState().statuses);
   const [debounced] = useDebouncedValue(search, SEARCH_DEBOUNCE_MS);
   const [deleting, setDeleting] = useState<CampaignSummary | null>(null);
+  // Sent campaigns ticked for the comparison (2 to 5).
+  const [compared, setCompared] = useState<string[]>([]);
+  const toggleCompared = (id: string) => setCompared((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id]));
 
   useEffect(() => {
     void setQuery(debounced, statuses);
@@ -137,11 +140,25 @@ export function CampaignsPage() {
             maw={420}
             data-testid="campaigns-status-filter"
           />
+          <Button
+            ml="auto"
+            variant="default"
+            leftSection={<IconArrowsDiff size={16} />}
+            disabled={compared.length < 2 || compared.length > 5}
+            onClick={() => navigate(`/campaigns/compare?ids=${compared.join(",")}`)}
+            title="Tick two to five sent campaigns to compare them"
+            data-testid="campaigns-compare"
+          >
+            Compare{compared.length ? ` (${compared.length})` : ""}
+          </Button>
         </Group>
-        <Table.ScrollContainer minWidth={880} type="native">
+        <Table.ScrollContainer minWidth={920} type="native">
           <Table verticalSpacing="sm" horizontalSpacing="lg" highlightOnHover data-testid="campaigns-table">
             <Table.Thead>
               <Table.Tr>
+                <Table.Th w={40}>
+                  <VisuallyHidden>Compare</VisuallyHidden>
+                </Table.Th>
                 <Table.Th>Name</Table.Th>
                 <Table.Th w={128}>Status</Table.Th>
                 <Table.Th w={150}>Segment</Table.Th>
@@ -171,6 +188,16 @@ export function CampaignsPage() {
                     style={{ cursor: "pointer" }}
                     onClick={() => navigate(`/campaigns/${c.id}`)}
                   >
+                    <Table.Td onClick={(e) => e.stopPropagation()} pr={0}>
+                      <Checkbox
+                        size="xs"
+                        checked={compared.includes(c.id)}
+                        disabled={c.startedAt === null}
+                        onChange={() => toggleCompared(c.id)}
+                        aria-label={`Compare ${c.name}`}
+                        data-testid="campaign-compare-check"
+                      />
+                    </Table.Td>
                     <Table.Td>
                       <Text
                         component={Link}

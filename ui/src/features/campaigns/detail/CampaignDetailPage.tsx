@@ -1,6 +1,6 @@
 import { Alert, Anchor, Button, Card, Group, Loader, SimpleGrid, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconAlertTriangle, IconCalendarOff, IconCalendarTime, IconCopy, IconPencil, IconPlayerPause, IconPlayerPlay, IconSend, IconTrash, IconX } from "@tabler/icons-react";
+import { IconAlertTriangle, IconCalendarOff, IconCalendarTime, IconChartBar, IconCopy, IconPencil, IconPlayerPause, IconPlayerPlay, IconSend, IconTrash, IconX } from "@tabler/icons-react";
 import { useCallback, useEffect, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import {
@@ -222,6 +222,11 @@ export function CampaignDetailPage() {
         description={c.channel === "sms" ? c.textBody || "No message yet" : c.subject || "No subject yet"}
         actions={
           <>
+            {started && (
+              <Button variant="default" leftSection={<IconChartBar size={16} />} component={Link} to={`/campaigns/${c.id}/analytics`} data-testid="campaign-view-report">
+                View report
+              </Button>
+            )}
             {editable && (
               <Button variant="default" leftSection={<IconPencil size={16} />} component={Link} to={`/campaigns/${c.id}/edit`} data-testid="campaign-edit">
                 Edit
