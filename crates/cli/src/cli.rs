@@ -61,6 +61,8 @@ pub enum AnalyticsCommand {
     Compare(AnalyticsCompareArgs),
     /// A campaign's metrics, hourly series and recipients as CSV.
     Export(AnalyticsExportArgs),
+    /// A campaign's chart as PNG or SVG (the format from the file's extension).
+    Chart(AnalyticsChartArgs),
     /// Recompute every rollup from the recorded relay events and the ledger.
     Rebuild,
 }
@@ -99,6 +101,45 @@ pub struct AnalyticsExportArgs {
     /// Only this part (default: all three, one after the other).
     #[arg(long, value_enum)]
     pub part: Option<AnalyticsPart>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ChartKind {
+    /// Human opens and clicks per hour (up to 7 days) or per day.
+    Engagement,
+    /// Sent → delivered → opened → clicked.
+    Funnel,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ChartTheme {
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyticsChartArgs {
+    /// The campaign's id or exact name.
+    pub campaign: String,
+    /// The file to write: `.png` or `.svg`.
+    #[arg(long, value_name = "FILE.png|FILE.svg")]
+    pub out: PathBuf,
+    #[arg(long, value_enum, default_value = "engagement")]
+    pub kind: ChartKind,
+    /// Start of the engagement range, RFC 3339 (default: the campaign's start).
+    #[arg(long, value_name = "RFC3339")]
+    pub from: Option<String>,
+    /// End of the engagement range, RFC 3339 (default: now).
+    #[arg(long, value_name = "RFC3339")]
+    pub to: Option<String>,
+    /// Pixels, 200 to 4000.
+    #[arg(long, default_value_t = 1200)]
+    pub width: u32,
+    /// Pixels, 120 to 3000.
+    #[arg(long, default_value_t = 600)]
+    pub height: u32,
+    #[arg(long, value_enum, default_value = "light")]
+    pub theme: ChartTheme,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,15 +1,21 @@
-//! `herald analytics`: a campaign's report, a comparison, the CSV export
-//! and the rollups' rebuild, headless (docs/analytics.md).
+//! `herald analytics`: a campaign's report, a comparison, the CSV export,
+//! a chart as PNG or SVG, and the rollups' rebuild, headless
+//! (docs/analytics.md).
 
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
+use anyhow::{anyhow, bail, Context};
+use chrono::{DateTime, Utc};
+use herald_charts::{ChartData, ChartError, Funnel, Size, Theme};
 use herald_store::analytics::{self, CampaignMetrics, ExportPart, RateBasis};
 use herald_store::campaigns::{self, CampaignId, CampaignQuery};
 use herald_store::{settings, Store};
 
 use super::print_json;
-use crate::cli::{AnalyticsCommand, AnalyticsCompareArgs, AnalyticsExportArgs, AnalyticsPart};
+use crate::cli::{
+    AnalyticsChartArgs, AnalyticsCommand, AnalyticsCompareArgs, AnalyticsExportArgs, AnalyticsPart,
+    ChartKind, ChartTheme,
+};
 
 pub async fn run(store: &Store, command: AnalyticsCommand) -> anyhow::Result<ExitCode> {
     match command {
@@ -24,6 +30,7 @@ pub async fn run(store: &Store, command: AnalyticsCommand) -> anyhow::Result<Exi
         }
         AnalyticsCommand::Compare(args) => compare(store, args).await?,
         AnalyticsCommand::Export(args) => export(store, args).await?,
+        AnalyticsCommand::Chart(args) => chart(store, args).await?,
         AnalyticsCommand::Rebuild => {
             analytics::rebuild(store).await?;
             println!("Rebuilt the analytics rollups from the recorded events.");
@@ -187,6 +194,74 @@ async fn export(store: &Store, args: AnalyticsExportArgs) -> anyhow::Result<()> 
     });
     let csv = analytics::export_csv(store, id, part, zone).await?;
     std::fs::write(&args.out, csv).with_context(|| format!("writing {}", args.out.display()))?;
+    eprintln!("Wrote {}", args.out.display());
+    Ok(())
+}
+
+/// What `--out`'s extension asks for.
+enum ChartFile {
+    Png,
+    Svg,
+}
+
+fn instant_arg(raw: &str, flag: &str) -> anyhow::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(raw.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            anyhow!("{flag}: {raw:?} is not an RFC 3339 instant (e.g. 2026-03-01T09:00:00Z)")
+        })
+}
+
+async fn chart(store: &Store, args: AnalyticsChartArgs) -> anyhow::Result<()> {
+    let extension = args
+        .out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let file = match extension.as_deref() {
+        Some("png") => ChartFile::Png,
+        Some("svg") => ChartFile::Svg,
+        _ => bail!(
+            "--out: {} must end in .png or .svg (the chart's format)",
+            args.out.display()
+        ),
+    };
+    let size = Size::new(args.width, args.height).map_err(|e| match e {
+        ChartError::Size { field, message } => anyhow!("--{field}: {message}"),
+        other => other.into(),
+    })?;
+    let id = find(store, &args.campaign).await?;
+    let data = match args.kind {
+        ChartKind::Engagement => {
+            let zone = settings::time_zone(store).await?;
+            let started = campaigns::get(store, id)
+                .await?
+                .started_at
+                .map(herald_store::from_millis);
+            let (from, to) = herald_charts::default_range(started, Utc::now());
+            let from = args
+                .from
+                .as_deref()
+                .map_or(Ok(from), |raw| instant_arg(raw, "--from"))?;
+            let to = args
+                .to
+                .as_deref()
+                .map_or(Ok(to), |raw| instant_arg(raw, "--to"))?;
+            ChartData::Engagement(analytics::series(store, id, from, to, zone).await?)
+        }
+        ChartKind::Funnel => {
+            ChartData::Funnel(Funnel::from_metrics(&analytics::campaign(store, id).await?))
+        }
+    };
+    let theme = match args.theme {
+        ChartTheme::Light => Theme::Light,
+        ChartTheme::Dark => Theme::Dark,
+    };
+    let bytes = match file {
+        ChartFile::Png => herald_charts::png(&data, theme, size)?,
+        ChartFile::Svg => herald_charts::svg_file(&data, theme, size)?.into_bytes(),
+    };
+    std::fs::write(&args.out, bytes).with_context(|| format!("writing {}", args.out.display()))?;
     eprintln!("Wrote {}", args.out.display());
     Ok(())
 }

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod analytics;
+mod analytics_chart;
 mod bench;
 mod contacts;
 mod crash;
