@@ -22,6 +22,7 @@ use crate::uploads::Uploads;
 
 mod analytics;
 mod campaigns;
+mod charts;
 mod contact_campaigns;
 mod dashboard;
 mod notifications;
