@@ -4,11 +4,13 @@
 //! messages the server kept and loaded on a real `herald-relay` as mail
 //! clients load them (one contact opens twice and clicks, one opens, one
 //! does nothing), "Sync now", then a sync from the relay's first event
-//! again, which must count nothing twice; and the "Campaign sent"
-//! notification in the header's bell and in the workspace's store.
+//! again, which must count nothing twice; the "Campaign sent"
+//! notification in the header's bell and in the workspace's store; and the
+//! campaign's analytics page with those numbers.
 //! Screenshots land in `$HERALD_E2E_SCREENSHOTS`.
 
 mod mail;
+mod report;
 mod send;
 
 use std::time::{Duration, Instant};
@@ -253,6 +255,56 @@ async fn opens_and_clicks_through_the_relay_reach_the_report_once_and_the_bell_t
         let (stored, unread) = notifications::list(&store, 50).await.unwrap();
         assert_eq!(unread, 0);
         assert!(stored[0].read_at.is_some(), "read after the click");
+
+        // The campaign's report, from its page's "View report" (once the
+        // bell's list has faded out from over the page).
+        app.until("the bell's list closed", || async {
+            !app.exists("notification-list").await
+        })
+        .await;
+        app.click("campaign-view-report").await;
+        let route = format!("{detail}/analytics");
+        app.until("the report opened", || async {
+            let url = app.client.current_url().await.expect("the page's URL");
+            url.fragment() == Some(route.as_str()) && app.exists("analytics-page").await
+        })
+        .await;
+        app.until("the report's open rate", || async {
+            app.exists("metric-open-rate").await
+                && app.content("metric-open-rate").await.trim() == "66.7%"
+        })
+        .await;
+        // Rates on sent (no delivery reports over SMTP): 2 of 3 opened, 1
+        // of 3 clicked, 1 of the 2 who opened.
+        assert_eq!(app.content("metric-delivered").await.trim(), "3");
+        assert_eq!(app.content("metric-click-rate").await.trim(), "33.3%");
+        assert_eq!(app.content("metric-click-to-open").await.trim(), "50.0%");
+        assert!(
+            !app.exists("metric-open-rate-aside").await,
+            "no machine opens"
+        );
+        for (row, value) in [
+            ("sent", "3"),
+            ("opened", "2"),
+            ("opens_human_unique", "2"),
+            ("opens_human_total", "3"),
+            ("opens_machine_total", "0"),
+            ("clicks_human_unique", "1"),
+            ("clicks_human_total", "1"),
+            ("clicks_scanner_total", "0"),
+        ] {
+            assert_eq!(report::detail(&app, row).await, value, "metric-row-{row}");
+        }
+        let links = report::top_links(&app).await;
+        assert_eq!(links, vec![vec![LINK.to_owned(), "1".into(), "1".into()]]);
+        app.screenshot("2-report").await;
+        // Every number, its heading clear of the app's header.
+        app.scroll_to("metric-details").await;
+        app.client
+            .execute("window.scrollBy(0, -72);", vec![])
+            .await
+            .expect("scrolling clear of the header");
+        app.screenshot("3-report-details").await;
         relay.stop();
         drop(smtpd);
     })
