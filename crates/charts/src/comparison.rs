@@ -117,7 +117,10 @@ pub(crate) fn draw<DB: DrawingBackend>(
             .enumerate()
             .map(|(h, v)| (h as i32, *v))
             .collect();
-        chart.draw_series(LineSeries::new(xy.iter().copied(), color.stroke_width(2)))?;
+        chart.draw_series(LineSeries::new(
+            xy.iter().copied(),
+            color.stroke_width(frame::line_width(xy.len(), plot_width)),
+        ))?;
         for &(h, v) in &xy {
             let (x, y) = chart.backend_coord(&(h, v));
             hover.push((

@@ -184,7 +184,10 @@ pub(crate) fn draw<DB: DrawingBackend>(
             .enumerate()
             .map(|(i, p)| (i as i32, value(p)))
             .collect();
-        chart.draw_series(LineSeries::new(xy.iter().copied(), color.stroke_width(2)))?;
+        chart.draw_series(LineSeries::new(
+            xy.iter().copied(),
+            color.stroke_width(frame::line_width(xy.len(), plot_width)),
+        ))?;
         if dots {
             chart.draw_series(xy.iter().map(|&c| Circle::new(c, 3, color.filled())))?;
         }

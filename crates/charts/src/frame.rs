@@ -62,6 +62,16 @@ pub(crate) fn thin_hover(points: Vec<(HoverPoint, bool)>) -> Vec<HoverPoint> {
         .collect()
 }
 
+/// Lines are 2 px wide unless points are denser than one per 4 px: thick
+/// zigzags get spiky joins in the bitmap backend.
+pub(crate) fn line_width(points: usize, plot_width: u32) -> u32 {
+    if points as u64 * 4 > u64::from(plot_width) {
+        1
+    } else {
+        2
+    }
+}
+
 pub(crate) fn text(palette: &Palette) -> TextStyle<'static> {
     (FAMILY, LABEL_SIZE).into_font().color(&palette.text)
 }

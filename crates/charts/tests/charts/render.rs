@@ -287,3 +287,23 @@ fn sizes_out_of_bounds_name_the_field() {
     );
     assert!(Size::new(200, 120).is_ok() && Size::new(4000, 3000).is_ok());
 }
+
+#[test]
+fn the_default_range_runs_from_the_send_to_now_within_the_longest_series() {
+    use chrono::{Duration, Utc};
+    use herald_charts::default_range;
+    let now = Utc::now();
+    let sent = now - Duration::hours(30);
+    assert_eq!(default_range(Some(sent), now), (sent, now));
+    assert_eq!(default_range(None, now), (now - Duration::days(7), now));
+    let future = now + Duration::hours(2);
+    assert_eq!(
+        default_range(Some(future), now),
+        (now - Duration::days(7), now)
+    );
+    let (from, _) = default_range(Some(now - Duration::days(20 * 366)), now);
+    assert!(
+        now - from <= Duration::days(3_660),
+        "capped at the store's longest series"
+    );
+}
