@@ -44,6 +44,9 @@ describe("AnalyticsChart", () => {
     const { user } = renderWithProviders(<AnalyticsChart spec={SPEC} title="Opens and clicks" />);
     const points = await screen.findAllByTestId("chart-engagement-point");
     expect(points).toHaveLength(2);
+    // The box is 1280 px wide (the test setup's clientWidth) and this chart
+    // 640 × 260: the SVG keeps its ratio, centred, so points shift by 320 px.
+    expect(points[0]).toHaveStyle({ left: "420px", top: "50px" });
     await user.hover(points[0]!);
     expect(screen.getByRole("tooltip")).toHaveTextContent("Tue 3 Nov, 14:00 — 12 opens");
     await user.unhover(points[0]!);
