@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A short tour of a demo workspace, printed by `make run` until the desktop
-# app lands.
+# A short tour of a demo workspace with the `herald` command line
+# (`make tour`).
 set -euo pipefail
 herald="$1"
 db="$2"
@@ -16,8 +16,15 @@ echo
 echo "\$ herald contacts show $first_email"
 h contacts show "$first_email"
 echo
+echo "\$ herald campaigns list"
+h campaigns list
+echo
+echo "\$ herald analytics campaign \"Monthly newsletter\""
+h analytics campaign "Monthly newsletter"
+echo
 echo "Try next (with --db \"$db\", or export HERALD_DB=\"$db\"):"
 echo "  $herald contacts list --search acme"
 echo "  $herald contacts export --format jsonl --out contacts.jsonl"
 echo "  $herald contacts import your-list.csv --dry-run"
 echo "  $herald contacts add --email you@example.com --first-name You --tag newsletter"
+echo "  $herald analytics chart \"Monthly newsletter\" --out newsletter.png"

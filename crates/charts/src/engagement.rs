@@ -140,7 +140,17 @@ pub(crate) fn draw<DB: DrawingBackend>(
             .unwrap_or(0);
         f64::from(closest) * px_per_bucket >= f64::from(widest + LABEL_GAP)
     };
-    let ticks = time_ticks(series.bucket, &times, fits);
+    // A label centred on the last buckets would run past the right edge
+    // (the margin is 16 px): such a tick goes.
+    let ticks: Vec<(i32, String)> = time_ticks(series.bucket, &times, fits)
+        .into_iter()
+        .filter(|(i, label)| {
+            let half = area
+                .estimate_text_size(label, &label_style)
+                .map_or(0.0, |s| f64::from(s.0) / 2.0);
+            f64::from(last - i) * px_per_bucket + 14.0 >= half
+        })
+        .collect();
     let tick_labels: std::collections::BTreeMap<i32, String> = ticks.iter().cloned().collect();
     let mut chart = ChartBuilder::on(&area)
         .margin(8)

@@ -15,10 +15,14 @@ pub struct DemoSummary {
     pub contacts: u64,
     pub interactions: u64,
     pub projects: u64,
+    /// Campaigns added (sent ones and a draft) and the events they drew.
+    pub campaigns: u64,
+    pub events: u64,
 }
 
 /// Generates `n` demo contacts from `seed` and loads them through the real
-/// importer, then adds their timelines and projects. The caller decides
+/// importer, then adds their timelines and projects, and the campaign
+/// history (`campaigns.rs`). The caller decides
 /// whether the workspace may receive them (both front ends refuse one that
 /// already has contacts).
 pub async fn load(store: &Store, seed: u64, n: u32) -> anyhow::Result<DemoSummary> {
@@ -69,10 +73,13 @@ pub async fn load(store: &Store, seed: u64, n: u32) -> anyhow::Result<DemoSummar
     }
     let interactions = interactions::add_many(store, &timeline).await?;
     let projects = projects::add_many(store, &deals).await?;
+    let history = crate::campaigns::load(store, seed, chrono::Utc::now()).await?;
     Ok(DemoSummary {
         contacts: report.imported,
         interactions,
         projects,
+        campaigns: history.campaigns,
+        events: history.events,
     })
 }
 
@@ -88,5 +95,40 @@ mod tests {
         assert_eq!(summary.contacts, 60);
         assert_eq!(herald_store::contacts::count(&store).await.unwrap(), 60);
         assert!(summary.interactions > 0 && summary.projects > 0);
+    }
+
+    #[tokio::test]
+    async fn the_demo_history_gives_every_sent_campaign_its_own_deliveries_and_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("demo.sqlite3")).await.unwrap();
+        let summary = load(&store, 7, 400).await.unwrap();
+        assert_eq!(summary.campaigns, 6);
+        let list = herald_store::campaigns::list(&store, &Default::default())
+            .await
+            .unwrap();
+        let mut sent = 0;
+        for c in list.iter().filter(|c| c.status.as_str() == "sent") {
+            sent += 1;
+            let m = herald_store::analytics::campaign(&store, c.id)
+                .await
+                .unwrap();
+            let delivered = if m.channel == "sms" {
+                m.sms.delivered
+            } else {
+                m.delivered
+            };
+            // Each message's delivery report finds its own campaign's row.
+            assert!(
+                m.sent > 0 && delivered * 10 >= m.sent * 8,
+                "{}: {delivered} of {} delivered",
+                m.name,
+                m.sent
+            );
+            if m.channel == "email" {
+                assert!(m.opened > 0 && m.clicks_human.unique > 0, "{}", m.name);
+            }
+            assert!(m.started_at.unwrap() < chrono::Utc::now());
+        }
+        assert_eq!(sent, 5);
     }
 }

@@ -119,6 +119,28 @@ fn time_labels_never_overlap_even_on_a_narrow_chart() {
 }
 
 #[test]
+fn no_time_label_runs_past_the_right_edge() {
+    // The last bucket is a midnight (97, 121) or a 06:00 (103): a tick of
+    // its own, centred on the plot's right end.
+    for (n, width) in [(97, 900), (103, 600), (121, 1200), (97, 400)] {
+        let chart = svg(
+            &engagement(Bucket::Hour, n),
+            Theme::Light,
+            Size::new(width, 300).unwrap(),
+        )
+        .unwrap();
+        let (xs, widest) = tick_row(&chart.svg);
+        // About 7 px a character at the label size: half a label each side.
+        let half = widest as f64 * 7.0 / 2.0;
+        let last = xs.iter().cloned().fold(0.0, f64::max);
+        assert!(
+            last + half <= f64::from(width),
+            "{n} hours at {width}: a label centred at {last} runs past the edge"
+        );
+    }
+}
+
+#[test]
 fn light_and_dark_themes_use_their_own_text_and_background_colours() {
     let data = engagement(Bucket::Hour, 24);
     let light = svg(&data, Theme::Light, size()).unwrap().svg;

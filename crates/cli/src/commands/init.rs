@@ -23,8 +23,13 @@ pub async fn run(store: &Store, path: &Path, args: InitArgs) -> anyhow::Result<E
     let summary = herald_demo::load(store, args.seed, n).await?;
     println!("Created a demo workspace at {}.", path.display());
     println!(
-        "{} contacts, {} interactions, {} projects (seed {}).",
-        summary.contacts, summary.interactions, summary.projects, args.seed
+        "{} contacts, {} interactions, {} projects, {} campaigns with {} relay events (seed {}).",
+        summary.contacts,
+        summary.interactions,
+        summary.projects,
+        summary.campaigns,
+        summary.events,
+        args.seed
     );
     Ok(ExitCode::SUCCESS)
 }
