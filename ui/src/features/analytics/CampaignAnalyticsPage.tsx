@@ -162,7 +162,8 @@ function CampaignAnalytics({ id }: { id: string }) {
             <Stack gap="xs">
               <Group justify="space-between" align="flex-end" wrap="wrap">
                 <Text fw={650}>Over time</Text>
-                <RangePicker value={range} onChange={setRange} startedAt={m.startedAt} zone={zone ?? "UTC"} />
+                {/* Keyed by the zone: the custom inputs start on the workspace's clocks once they are known. */}
+                <RangePicker key={zone ?? "UTC"} value={range} onChange={setRange} startedAt={m.startedAt} zone={zone ?? "UTC"} />
               </Group>
               <AnalyticsChart spec={{ kind: "engagement", campaignId: id, from: range.from, to: range.to }} title="Opens and clicks" exportName={`${stem}-engagement`} refreshKey={refreshKey} />
             </Stack>
