@@ -50,6 +50,9 @@ pub struct DashboardCampaign {
     pub open_rate: Option<f64>,
     /// Unique human clicks over the basis; null as `openRate`.
     pub click_rate: Option<f64>,
+    /// Contacts reported delivered over messages sent (a text's headline:
+    /// texts have no opens and no tracked links); null with nothing sent.
+    pub delivered_rate: Option<f64>,
 }
 
 /// The campaign sending now and how far it got.
@@ -131,6 +134,7 @@ impl TryFrom<RecentCampaign> for DashboardCampaign {
             basis: c.basis.into(),
             open_rate: c.open_rate,
             click_rate: c.click_rate,
+            delivered_rate: c.delivered_rate,
         })
     }
 }

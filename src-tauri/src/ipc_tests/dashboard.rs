@@ -144,7 +144,7 @@ fn the_dashboard_shows_the_campaign_sending_now_then_its_rates_once_sent() {
         recent[0],
         json!({"id": id.to_string(), "name": "Spring news", "channel": "email",
                "status": "sent", "startedAt": null, "sent": 2, "basis": "delivered",
-               "openRate": 1.0, "clickRate": 0.0})
+               "openRate": 1.0, "clickRate": 0.0, "deliveredRate": 0.5})
     );
     assert_eq!(
         dashboard["last30Days"],

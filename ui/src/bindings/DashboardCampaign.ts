@@ -15,4 +15,9 @@ openRate: number | null,
 /**
  * Unique human clicks over the basis; null as `openRate`.
  */
-clickRate: number | null, };
+clickRate: number | null, 
+/**
+ * Contacts reported delivered over messages sent (a text's headline:
+ * texts have no opens and no tracked links); null with nothing sent.
+ */
+deliveredRate: number | null, };

@@ -32,6 +32,9 @@ pub struct RecentCampaign {
     /// clicks over the basis; `None` with nothing sent or delivered.
     pub open_rate: Option<f64>,
     pub click_rate: Option<f64>,
+    /// Contacts the provider reported delivered over messages sent: the
+    /// headline of a text, which has no opens and no tracked links.
+    pub delivered_rate: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -124,6 +127,7 @@ async fn recent(store: &Store) -> Result<Vec<RecentCampaign>> {
             basis,
             open_rate: rate(unique(Metric::OpenHuman)),
             click_rate: rate(unique(Metric::ClickHuman)),
+            delivered_rate: (sent > 0).then(|| delivered as f64 / sent as f64),
         });
     }
     Ok(out)

@@ -59,9 +59,15 @@ function CampaignRow({ c }: { c: DashboardCampaign }) {
             {formatDate(c.startedAt)} · {formatCount(c.sent)} sent · rates {BASIS[c.basis]}
           </Text>
         </Stack>
-        {/* Texts have no opens: an SMS campaign shows its clicks only. */}
-        {c.channel === "email" && <Rate label="opens" rate={c.openRate} />}
-        <Rate label="clicks" rate={c.clickRate} />
+        {/* Texts have no opens and no tracked links: a text shows how many arrived. */}
+        {c.channel === "email" ? (
+          <>
+            <Rate label="opens" rate={c.openRate} />
+            <Rate label="clicks" rate={c.clickRate} />
+          </>
+        ) : (
+          <Rate label="delivered" rate={c.deliveredRate} />
+        )}
       </Group>
     </UnstyledButton>
   );

@@ -34,6 +34,7 @@ function campaign(partial: Partial<DashboardCampaign> & { id: string; name: stri
     basis: "delivered",
     openRate: 0.4286,
     clickRate: 0.051,
+    deliveredRate: 0.98,
     ...partial,
   };
 }
@@ -43,7 +44,7 @@ function overview(partial: Partial<DashboardView> = {}): DashboardView {
     empty: false,
     recent: [
       campaign({ id: "c-news", name: "November news" }),
-      campaign({ id: "c-sms", name: "Flash sale text", channel: "sms", basis: "sent", openRate: 0, clickRate: null, sent: 0 }),
+      campaign({ id: "c-sms", name: "Flash sale text", channel: "sms", basis: "sent", openRate: 0, clickRate: null, deliveredRate: null, sent: 0 }),
     ],
     sending: null,
     last30Days: { sent: 150, uniqueOpens: 30, uniqueClicks: 5, unsubscribes: 6 },
@@ -120,11 +121,13 @@ describe("dashboard campaigns summary", () => {
     expect(rows[0]).toHaveTextContent("42.9%opens");
     expect(rows[0]).toHaveTextContent("5.1%clicks");
     expect(within(rows[0]!).getByLabelText("Email")).toBeInTheDocument();
-    // A text has no opens, and no rate before anything was sent.
+    // A text has no opens and no tracked links: how many arrived, and no
+    // rate before anything was sent.
     expect(within(rows[1]!).getByLabelText("SMS")).toBeInTheDocument();
     expect(rows[1]).toHaveTextContent("rates of sent");
     expect(rows[1]).not.toHaveTextContent("opens");
-    expect(rows[1]).toHaveTextContent("—clicks");
+    expect(rows[1]).not.toHaveTextContent("clicks");
+    expect(rows[1]).toHaveTextContent("—delivered");
   });
 
   it("shows the campaign sending now on top with its progress, refreshed until it finishes", async () => {

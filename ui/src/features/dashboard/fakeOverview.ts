@@ -16,10 +16,10 @@ export function sampleOverview(now = Date.now(), reads = 0): DashboardView {
   return {
     empty: false,
     recent: [
-      { id: "cmp-live", name: "Black Friday preview", channel: "email", status: "sending", startedAt: at(0.05), sent, basis: "sent", openRate: 0.21, clickRate: 0.03 },
-      { id: "cmp-news", name: "November newsletter", channel: "email", status: "sent", startedAt: at(12), sent: 4210, basis: "delivered", openRate: 0.4286, clickRate: 0.051 },
-      { id: "cmp-text", name: "Flash sale text", channel: "sms", status: "sent", startedAt: at(19), sent: 950, basis: "delivered", openRate: 0, clickRate: 0.082 },
-      { id: "cmp-oct", name: "October product update", channel: "email", status: "sent", startedAt: at(36), sent: 3020, basis: "sent", openRate: 0.35, clickRate: 0.04 },
+      { id: "cmp-live", name: "Black Friday preview", channel: "email", status: "sending", startedAt: at(0.05), sent, basis: "sent", openRate: 0.21, clickRate: 0.03, deliveredRate: 0.97 },
+      { id: "cmp-news", name: "November newsletter", channel: "email", status: "sent", startedAt: at(12), sent: 4210, basis: "delivered", openRate: 0.4286, clickRate: 0.051, deliveredRate: 0.97 },
+      { id: "cmp-text", name: "Flash sale text", channel: "sms", status: "sent", startedAt: at(19), sent: 950, basis: "delivered", openRate: 0, clickRate: 0.082, deliveredRate: 0.97 },
+      { id: "cmp-oct", name: "October product update", channel: "email", status: "sent", startedAt: at(36), sent: 3020, basis: "sent", openRate: 0.35, clickRate: 0.04, deliveredRate: 0.97 },
     ],
     sending: { id: "cmp-live", name: "Black Friday preview", channel: "email", recipients: 2400, sent, failed: 12, inDoubt: 3 },
     last30Days: { sent: 5160 + sent, uniqueOpens: 2104, uniqueClicks: 240, unsubscribes: 31 },
