@@ -18,7 +18,7 @@ pub struct FunnelStep {
     pub aside: bool,
 }
 
-/// The bars, first step first; shares are of the first step.
+/// The bars, first step first; each bar's share is of the step before it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Funnel {
     pub steps: Vec<FunnelStep>,
@@ -86,7 +86,6 @@ pub(crate) fn draw<DB: DrawingBackend>(
 ) -> Result<Vec<HoverPoint>, DrawingAreaErrorKind<DB::ErrorType>> {
     let label_style = frame::text(palette);
     let (_, height) = root.dim_in_pixel();
-    let first = funnel.steps.first().map_or(0, |s| s.count);
     let max = funnel.steps.iter().map(|s| s.count).max().unwrap_or(0);
     let x_area = 44;
     // Room above the tallest bar for its value.
@@ -123,6 +122,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
         .draw()?;
     let above = label_style.pos(Pos::new(HPos::Center, VPos::Bottom));
     let mut hover = Vec::with_capacity(n);
+    let mut before: Option<(&str, i64)> = None;
     for (i, step) in funnel.steps.iter().enumerate() {
         let c = color(step);
         let x = i as i32 * SLOT;
@@ -131,19 +131,26 @@ pub(crate) fn draw<DB: DrawingBackend>(
             c.filled(),
         )))?;
         let (px, py) = chart.backend_coord(&(x, step.count));
-        let pct = share(step.count, first);
-        let shown = match (&pct, i) {
-            (Some(p), 1..) => format!("{} · {p}", frame::compact(step.count)),
-            _ => frame::compact(step.count),
+        // Each step's share of the step before it (an aside: of the last
+        // step), so the bars read as the report's rates: delivered of
+        // sent, opened of delivered, clicked of opened.
+        let pct = before.and_then(|(_, of)| share(step.count, of));
+        let shown = match &pct {
+            Some(p) => format!("{} · {p}", frame::compact(step.count)),
+            None => frame::compact(step.count),
         };
         root.draw(&Text::new(shown, (px, py - 4), above.clone()))?;
-        let value = match pct {
-            Some(p) if i > 0 => format!(
-                "{} · {p} of sent",
-                frame::count(step.count, "person", "people")
+        let value = match (&pct, before) {
+            (Some(p), Some((of, _))) => format!(
+                "{} · {p} of {}",
+                frame::count(step.count, "person", "people"),
+                of.to_lowercase()
             ),
             _ => frame::count(step.count, "person", "people"),
         };
+        if !step.aside {
+            before = Some((step.label.as_str(), step.count));
+        }
         hover.push(HoverPoint {
             x: f64::from(px),
             y: f64::from(py),

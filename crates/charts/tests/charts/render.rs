@@ -198,7 +198,7 @@ fn comparison_has_a_legend_per_campaign_and_a_colour_each() {
 }
 
 #[test]
-fn funnel_shows_each_step_with_its_share_of_sent() {
+fn funnel_shows_each_step_with_its_share_of_the_step_before() {
     let chart = svg(&funnel([1000, 950, 400, 120]), Theme::Light, size()).unwrap();
     let texts = texts(&chart.svg);
     for wanted in [
@@ -208,11 +208,17 @@ fn funnel_shows_each_step_with_its_share_of_sent() {
         "Clicked",
         "People",
         "950 · 95.0 %",
+        // Opened of delivered and clicked of opened: the report's open
+        // rate and click-to-open.
+        "400 · 42.1 %",
+        "120 · 30.0 %",
     ] {
         assert!(has(&texts, wanted), "{wanted:?} missing from {texts:?}");
     }
     assert_eq!(chart.points.len(), 4);
     assert_eq!(chart.points[1].value, "950 people · 95.0 % of sent");
+    assert_eq!(chart.points[2].value, "400 people · 42.1 % of delivered");
+    assert_eq!(chart.points[3].value, "120 people · 30.0 % of opened");
     assert_eq!(chart.points[0].value, "1000 people");
     assert_inside(&chart.points, 800.0, 320.0);
     assert!(
