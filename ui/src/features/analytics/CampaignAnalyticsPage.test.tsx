@@ -102,7 +102,11 @@ describe("campaign analytics page", () => {
     expect(screen.queryByTestId("metric-open-rate")).not.toBeInTheDocument();
     expect(screen.queryByTestId("metric-row-opened")).not.toBeInTheDocument();
     expect(lastCell("sms_opt_outs")).toHaveTextContent(/^2$/);
-    expect(within(screen.getByTestId("top-links")).getByText("No link has been clicked yet.")).toBeInTheDocument();
+    // Texts carry no pixel and no tracked links: no opens over time, no links; the funnel stays.
+    expect(screen.queryByTestId("chart-stub-engagement")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("range-picker")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("top-links")).not.toBeInTheDocument();
+    expect(screen.getByTestId("chart-stub-funnel")).toBeInTheDocument();
   });
 
   it("exports each part as a CSV file named after the campaign", async () => {

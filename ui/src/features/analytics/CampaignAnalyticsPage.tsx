@@ -159,17 +159,20 @@ function CampaignAnalytics({ id }: { id: string }) {
             )}
             <Notice report={report} zone={zone} />
             <MetricGrid metrics={m} />
-            <Stack gap="xs">
-              <Group justify="space-between" align="flex-end" wrap="wrap">
-                <Text fw={650}>Over time</Text>
-                {/* Keyed by the zone: the custom inputs start on the workspace's clocks once they are known. */}
-                <RangePicker key={zone ?? "UTC"} value={range} onChange={setRange} startedAt={m.startedAt} zone={zone ?? "UTC"} />
-              </Group>
-              <AnalyticsChart spec={{ kind: "engagement", campaignId: id, from: range.from, to: range.to }} title="Opens and clicks" exportName={`${stem}-engagement`} refreshKey={refreshKey} />
-            </Stack>
-            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+            {/* Texts carry no pixel and no tracked links: no opens or clicks over time, no links. */}
+            {m.channel === "email" && (
+              <Stack gap="xs">
+                <Group justify="space-between" align="flex-end" wrap="wrap">
+                  <Text fw={650}>Over time</Text>
+                  {/* Keyed by the zone: the custom inputs start on the workspace's clocks once they are known. */}
+                  <RangePicker key={zone ?? "UTC"} value={range} onChange={setRange} startedAt={m.startedAt} zone={zone ?? "UTC"} />
+                </Group>
+                <AnalyticsChart spec={{ kind: "engagement", campaignId: id, from: range.from, to: range.to }} title="Opens and clicks" exportName={`${stem}-engagement`} refreshKey={refreshKey} />
+              </Stack>
+            )}
+            <SimpleGrid cols={{ base: 1, md: m.channel === "email" ? 2 : 1 }} spacing="lg">
               <AnalyticsChart spec={{ kind: "funnel", campaignId: id }} title="Funnel" exportName={`${stem}-funnel`} refreshKey={refreshKey} />
-              <TopLinks links={report.topLinks} />
+              {m.channel === "email" && <TopLinks links={report.topLinks} />}
             </SimpleGrid>
             <MetricDetails metrics={m} />
           </Stack>
