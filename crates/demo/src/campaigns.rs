@@ -438,8 +438,19 @@ pub async fn load(store: &Store, seed: u64, now: DateTime<Utc>) -> anyhow::Resul
             ..CampaignInput::draft(plan.name)
         };
         let campaign = campaigns::create(store, &input).await?;
-        campaign_runs::start(store, campaign.id.as_uuid(), None).await?;
         let at = now - Duration::days(plan.days_ago) - Duration::hours(rng.gen_range(0..6));
+        campaign_runs::start(store, campaign.id.as_uuid(), None).await?;
+        // The demo contacts joined over months: who joined after the send
+        // was not in its audience.
+        sqlx::query(
+            "DELETE FROM campaign_recipients WHERE campaign_id = ?
+               AND contact_id IN (SELECT id FROM contacts WHERE created_at > ?)",
+        )
+        .bind(campaign.id.as_uuid())
+        .bind(to_millis(at))
+        .execute(store.pool())
+        .await
+        .context("leaving later contacts out of a demo campaign")?;
         let rows = mark_sent(store, campaign.id, at, &mut rng).await?;
         let events = match plan.channel {
             Channel::Email => email_events(plan, campaign.id, &rows, &mut rng),

@@ -127,7 +127,25 @@ mod tests {
             if m.channel == "email" {
                 assert!(m.opened > 0 && m.clicks_human.unique > 0, "{}", m.name);
             }
-            assert!(m.started_at.unwrap() < chrono::Utc::now());
+            let started = m.started_at.unwrap();
+            assert!(started < chrono::Utc::now());
+            // Nobody received a campaign sent before they joined.
+            let (rows, _) = herald_store::ledger::recipients(
+                &store,
+                c.id.as_uuid(),
+                &herald_store::ledger::RecipientQuery {
+                    limit: 1000,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            for r in rows {
+                let who = herald_store::contacts::get(&store, ContactId::from_uuid(r.contact_id))
+                    .await
+                    .unwrap();
+                assert!(who.created_at <= started, "{} got {}", r.address, m.name);
+            }
         }
         assert_eq!(sent, 5);
     }
