@@ -7,6 +7,7 @@ mod harness;
 mod analytics;
 mod campaigns;
 mod contacts;
+mod demo_reports;
 mod import;
 mod onboarding;
 mod relay;
