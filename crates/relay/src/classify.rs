@@ -67,8 +67,7 @@ pub fn open(headers: &HeaderMap) -> Option<&'static str> {
     if is_prefetch(headers) {
         return Some("prefetch");
     }
-    let lower = agent.to_ascii_lowercase();
-    SCANNERS.iter().any(|s| lower.contains(s)).then_some("bot")
+    is_scanner(agent).then_some("bot")
 }
 
 /// Why a click looks like a scanner's, or `None` for a person's.
@@ -83,11 +82,25 @@ pub fn click(method: &Method, headers: &HeaderMap) -> Option<&'static str> {
     if is_prefetch(headers) {
         return Some("prefetch");
     }
-    let lower = agent.to_ascii_lowercase();
-    SCANNERS
-        .iter()
-        .any(|s| lower.contains(s))
-        .then_some("scanner")
+    is_scanner(agent).then_some("scanner")
+}
+
+/// Whether `agent` contains one of [`SCANNERS`], ignoring ASCII case.
+/// Every open and click asks, so a user agent of ordinary length is
+/// lower-cased on the stack rather than into a new `String`.
+fn is_scanner(agent: &str) -> bool {
+    let matches = |lower: &str| SCANNERS.iter().any(|s| lower.contains(s));
+    let mut buffer = [0u8; 512];
+    let Some(lower) = buffer.get_mut(..agent.len()) else {
+        return matches(&agent.to_ascii_lowercase());
+    };
+    lower.copy_from_slice(agent.as_bytes());
+    lower.make_ascii_lowercase();
+    // ASCII lower-casing leaves UTF-8 valid; the fallback is never taken.
+    match std::str::from_utf8(lower) {
+        Ok(lower) => matches(lower),
+        Err(_) => matches(&agent.to_ascii_lowercase()),
+    }
 }
 
 fn user_agent(headers: &HeaderMap) -> &str {
@@ -160,6 +173,13 @@ mod tests {
         assert_eq!(
             click(&Method::GET, &HeaderMap::new()),
             Some("no_user_agent")
+        );
+        // Longer than the stack buffer: still searched, case and all.
+        let long = format!("{} BarracudaCentral", "x".repeat(600));
+        assert_eq!(click(&Method::GET, &agent(&long)), Some("scanner"));
+        assert_eq!(
+            open(&agent("Mozilla/5.0 (compatible; Googlebot/2.1)")),
+            Some("bot")
         );
         let mut prefetch = agent(SAFARI);
         prefetch.insert("sec-purpose", "prefetch;prerender".parse().unwrap());

@@ -2,8 +2,8 @@
 //! redirect).
 
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use herald_core::token::TokenKind;
 
@@ -40,8 +40,11 @@ pub async fn open(
     State(state): State<AppState>,
     token: Result<Path<String>, PathRejection>,
     ip: ClientIp,
-    headers: HeaderMap,
+    // The request rather than a `HeaderMap` extractor, which would clone
+    // every header of every hit; a GET's body is not read.
+    request: Request,
 ) -> Response {
+    let headers = request.headers();
     let Ok(Path(token)) = token else {
         return pixel();
     };
@@ -51,9 +54,9 @@ pub async fn open(
     let event = token_event(
         EventKind::Open,
         &claims,
-        &headers,
+        headers,
         ip,
-        classify::open(&headers),
+        classify::open(headers),
     );
     match state.store.write(Write::events(vec![event])).await {
         Ok(_) => pixel(),
@@ -68,8 +71,9 @@ pub async fn click(
     method: Method,
     token: Result<Path<String>, PathRejection>,
     ip: ClientIp,
-    headers: HeaderMap,
+    request: Request,
 ) -> Response {
+    let headers = request.headers();
     let Ok(Path(token)) = token else {
         return pages::not_found();
     };
@@ -88,9 +92,9 @@ pub async fn click(
     let mut event = token_event(
         EventKind::Click,
         &claims,
-        &headers,
+        headers,
         ip,
-        classify::click(&method, &headers),
+        classify::click(&method, headers),
     );
     event.url = claims.url.clone();
     if let Err(error) = state.store.write(Write::events(vec![event])).await {
