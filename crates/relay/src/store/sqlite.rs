@@ -28,8 +28,9 @@ pub(super) async fn connect(url: &str) -> anyhow::Result<(SqliteConnection, Sqli
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(Duration::from_secs(10))
-        // One prepared INSERT per batch size up to MAX_ROWS, plus the rest.
-        .statement_cache_capacity(MAX_ROWS + 64);
+        // One prepared INSERT per batch size up to MAX_ROWS, in each of the
+        // two commit paths, plus the rest.
+        .statement_cache_capacity(2 * MAX_ROWS + 64);
     let mut writer = options
         .connect()
         .await
@@ -50,6 +51,9 @@ pub(super) async fn commit(
     conn: &mut SqliteConnection,
     jobs: &[&Job],
 ) -> anyhow::Result<Vec<JobResult>> {
+    if let Some(results) = commit_events_only(conn, jobs).await? {
+        return Ok(results);
+    }
     let mut tx = conn.begin().await.context("beginning a batch")?;
     let now_ms = chrono::Utc::now().timestamp_millis();
     // Writes' events are inserted together, a few multi-row statements per
@@ -87,6 +91,102 @@ pub(super) async fn commit(
         .into_iter()
         .enumerate()
         .map(|(index, result)| result.unwrap_or_else(|| Ok(pending.written(index))))
+        .collect())
+}
+
+/// The usual batch, nothing but nonce-less writes (every token hit, most
+/// webhooks) with at most [`MAX_ROWS`] events: `BEGIN`, the INSERT and
+/// `COMMIT` go to sqlx's worker thread as ONE multi-statement query, one
+/// hand-off per batch instead of three. On a busy machine each hand-off
+/// waits for that thread to be scheduled, and the writer is serial, so this
+/// is the batch's latency (docs/benchmarks.md, Relay). Same transaction,
+/// same fsync before anyone is answered. `None`: any other batch, which the
+/// general path handles.
+async fn commit_events_only(
+    conn: &mut SqliteConnection,
+    jobs: &[&Job],
+) -> anyhow::Result<Option<Vec<JobResult>>> {
+    let mut pending = Pending::default();
+    for (index, job) in jobs.iter().enumerate() {
+        match job {
+            Job::Write(write) if write.nonce.is_none() => pending.add(index, &write.events),
+            _ => return Ok(None),
+        }
+    }
+    let rows = pending.queued.len();
+    if rows == 0 || rows > MAX_ROWS {
+        return Ok(None);
+    }
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    // changes(): the INSERT's own count, which the summed result of a
+    // multi-statement query cannot give (BEGIN and COMMIT repeat the last
+    // statement's count).
+    let sql = format!(
+        "BEGIN IMMEDIATE; {}; SELECT changes(); COMMIT",
+        insert_sql(rows)
+    );
+    let mut arguments = SqliteArguments::default();
+    arguments.reserve(rows * COLUMNS, 0);
+    let mut query = sqlx::query_scalar_with::<_, i64, _>(&sql, arguments);
+    for (_, id, event) in &pending.queued {
+        query = bind_event!(query, *id, now_ms, *event);
+    }
+    // fetch_all runs every statement to the end (COMMIT included) or stops
+    // at the first error.
+    let inserted = match query.fetch_all(&mut *conn).await {
+        Ok(counts) => counts.first().copied(),
+        Err(error) => {
+            // Whatever ran is undone; "no transaction is active" is fine.
+            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+            return Err(anyhow::Error::new(error).context("inserting and committing a batch"));
+        }
+    };
+    let queued = std::mem::take(&mut pending.queued);
+    if inserted.and_then(|n| usize::try_from(n).ok()) == Some(rows) {
+        pending
+            .done
+            .extend(queued.iter().map(|(job, id, _)| (*job, *id, true)));
+    } else {
+        // Some were a provider's retry (rare): the new ids that are in the
+        // store (committed above) are the inserted ones.
+        let present = present_ids(conn, &queued).await?;
+        pending.done.extend(
+            queued
+                .iter()
+                .map(|(job, id, _)| (*job, *id, present.contains(id))),
+        );
+    }
+    Ok(Some(
+        (0..jobs.len())
+            .map(|index| Ok(pending.written(index)))
+            .collect(),
+    ))
+}
+
+/// `INSERT INTO events` of `rows` rows of [`INSERT_COLUMNS`].
+fn insert_sql(rows: usize) -> String {
+    // ON CONFLICT without a target: the unique (provider, provider_event_id)
+    // index makes a provider's retry a no-op.
+    let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows].join(", ");
+    format!("INSERT INTO events ({INSERT_COLUMNS}) VALUES {values} ON CONFLICT DO NOTHING")
+}
+
+/// Which of these new ids are in the store.
+async fn present_ids(
+    conn: &mut SqliteConnection,
+    queued: &[(usize, Uuid, &NewEvent)],
+) -> anyhow::Result<HashSet<Uuid>> {
+    let marks = vec!["?"; queued.len()].join(", ");
+    let sql = format!("SELECT id FROM events WHERE id IN ({marks})");
+    let mut query = sqlx::query_scalar::<_, Uuid>(&sql);
+    for (_, id, _) in queued {
+        query = query.bind(*id);
+    }
+    Ok(query
+        .fetch_all(&mut *conn)
+        .await
+        .context("reading which events were inserted")?
+        .into_iter()
         .collect())
 }
 
@@ -153,12 +253,7 @@ impl<'a> Pending<'a> {
             let rows = rest.len().min(MAX_ROWS);
             let (chunk, tail) = rest.split_at(rows);
             rest = tail;
-            // ON CONFLICT without a target: the unique (provider,
-            // provider_event_id) index makes a provider's retry a no-op.
-            let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows].join(", ");
-            let sql = format!(
-                "INSERT INTO events ({INSERT_COLUMNS}) VALUES {values} ON CONFLICT DO NOTHING"
-            );
+            let sql = insert_sql(rows);
             let mut arguments = SqliteArguments::default();
             arguments.reserve(rows * COLUMNS, 0);
             let mut query = sqlx::query_with(&sql, arguments);
@@ -176,18 +271,7 @@ impl<'a> Pending<'a> {
             } else {
                 // Some were a provider's retry (rare): the new ids that made
                 // it in are the inserted ones.
-                let marks = vec!["?"; rows].join(", ");
-                let sql = format!("SELECT id FROM events WHERE id IN ({marks})");
-                let mut query = sqlx::query_scalar::<_, Uuid>(&sql);
-                for (_, id, _) in chunk {
-                    query = query.bind(*id);
-                }
-                let inserted: HashSet<Uuid> = query
-                    .fetch_all(&mut *tx)
-                    .await
-                    .context("reading which events were inserted")?
-                    .into_iter()
-                    .collect();
+                let inserted = present_ids(tx, chunk).await?;
                 self.done.extend(
                     chunk
                         .iter()

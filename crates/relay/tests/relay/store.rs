@@ -132,6 +132,54 @@ async fn a_provider_event_id_is_stored_once() {
 }
 
 #[tokio::test]
+async fn writes_committed_together_each_get_their_own_ids_and_duplicates_are_skipped() {
+    on_each_backend(|url| async move {
+        let store = open(&url).await;
+        // Sent at once, so the writer takes many of them in one batch;
+        // "dup" comes twice and "big" carries more events than one INSERT.
+        let mut writes: Vec<Write> = (0..150)
+            .map(|i| Write::events(vec![webhook_event(&format!("e{i}"))]))
+            .collect();
+        writes.push(Write::events(vec![webhook_event("dup")]));
+        writes.push(Write::events(vec![webhook_event("dup")]));
+        writes.push(Write::events(
+            (0..200)
+                .map(|i| webhook_event(&format!("big{i}")))
+                .collect(),
+        ));
+        let tasks: Vec<_> = writes
+            .into_iter()
+            .map(|write| {
+                let store = store.clone();
+                tokio::spawn(async move { store.write(write).await.unwrap() })
+            })
+            .collect();
+        let mut all_ids = Vec::new();
+        let mut duplicates_seen = 0;
+        for task in tasks {
+            let Written::Stored { ids, duplicates } = task.await.unwrap() else {
+                panic!("not stored");
+            };
+            duplicates_seen += duplicates;
+            all_ids.extend(ids);
+        }
+        assert_eq!((all_ids.len(), duplicates_seen), (351, 1));
+        let mut stored: Vec<Uuid> = store
+            .events(0, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.event.id)
+            .collect();
+        stored.sort();
+        all_ids.sort();
+        assert_eq!(stored, all_ids);
+        store.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_nonce_again_with_the_same_body_is_a_retry_and_with_another_a_replay() {
     on_each_backend(|url| async move {
         let store = open(&url).await;
