@@ -21,8 +21,8 @@ use herald_store::notifications::{self, Kind};
 use herald_store::{relay_events, relay_sync};
 use uuid::Uuid;
 
-use crate::harness::{free_port, open_store, App, RelayProcess};
-use mail::{Smtpd, Tracked};
+use crate::harness::{free_port, open_store, App, RelayProcess, Smtpd};
+use mail::Tracked;
 use send::{configure_email, send_campaign};
 
 /// The segment's people: (first name, address).

@@ -11,8 +11,10 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Map};
 
 mod relay_process;
+mod smtpd;
 
 pub use relay_process::{free_port, http, RelayProcess};
+pub use smtpd::Smtpd;
 
 /// How long to wait for the UI to reach a state before failing.
 pub const PATIENCE: Duration = Duration::from_secs(20);
