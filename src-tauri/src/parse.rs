@@ -2,7 +2,8 @@
 //! `contacts_check_field` and saving use the same functions here, so a value
 //! the form accepts is a value the save accepts.
 
-use herald_core::{ContactId, CountryCode, EmailAddress, PhoneNumber, SegmentId};
+use chrono::{DateTime, Utc};
+use herald_core::{CampaignId, ContactId, CountryCode, EmailAddress, PhoneNumber, SegmentId};
 use herald_store::contacts::{ContactPatch, NewContact};
 
 use crate::dto::{CheckedField, ContactInput, FieldCheck};
@@ -37,6 +38,22 @@ pub fn contact_id(raw: &str, field: &str) -> CommandResult<ContactId> {
 
 pub fn segment_id(raw: &str, field: &str) -> CommandResult<SegmentId> {
     SegmentId::parse(raw.trim()).map_err(|e| CommandError::validation(field, e.to_string()))
+}
+
+pub fn campaign_id(raw: &str, field: &str) -> CommandResult<CampaignId> {
+    CampaignId::parse(raw.trim()).map_err(|e| CommandError::validation(field, e.to_string()))
+}
+
+/// An instant as the UI sends it (RFC 3339); errors name `field`.
+pub fn instant(raw: &str, field: &str) -> CommandResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(raw.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            CommandError::validation(
+                field,
+                format!("\"{raw}\" is not an instant (RFC 3339, e.g. 2026-03-01T09:00:00Z)"),
+            )
+        })
 }
 
 pub fn email(raw: &str) -> CommandResult<Option<EmailAddress>> {

@@ -4,7 +4,7 @@
 
 use std::str::FromStr;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use herald_store::analytics::{self, ExportPart};
 use herald_store::campaigns::{self, CampaignId};
 use herald_store::{from_millis, relay_sync, settings};
@@ -14,22 +14,11 @@ use crate::commands::sending::campaign_id;
 use crate::dto::analytics::{CampaignReport, ComparisonView, SeriesView, TopLinkView};
 use crate::dto::instant;
 use crate::error::{CommandError, CommandResult};
+use crate::parse;
 use crate::state::AppState;
 
 /// How many links the report lists.
 const TOP_LINKS: u32 = 10;
-
-/// An RFC 3339 instant from the UI; errors name `field`.
-fn instant_arg(raw: &str, field: &str) -> CommandResult<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(raw.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
-            CommandError::validation(
-                field,
-                format!("\"{raw}\" is not an instant (RFC 3339, e.g. 2026-03-01T09:00:00Z)"),
-            )
-        })
-}
 
 /// Campaign `id`'s every number, its ten top links, and whether a relay
 /// is there to report opens and clicks.
@@ -63,7 +52,7 @@ pub async fn analytics_series(
     let id = CampaignId::from_uuid(campaign_id(&id)?);
     let store = &state.store;
     let from = match from.as_deref() {
-        Some(raw) => instant_arg(raw, "from")?,
+        Some(raw) => parse::instant(raw, "from")?,
         None => {
             let started = campaigns::get(store, id).await?.started_at;
             started.map(from_millis).ok_or_else(|| {
@@ -75,7 +64,7 @@ pub async fn analytics_series(
         }
     };
     let to = match to.as_deref() {
-        Some(raw) => instant_arg(raw, "to")?,
+        Some(raw) => parse::instant(raw, "to")?,
         None => Utc::now(),
     };
     let zone = settings::time_zone(store).await?;
@@ -91,10 +80,7 @@ pub async fn analytics_compare(
 ) -> CommandResult<ComparisonView> {
     let ids = ids
         .iter()
-        .map(|raw| {
-            CampaignId::parse(raw.trim())
-                .map_err(|e| CommandError::validation("ids", e.to_string()))
-        })
+        .map(|raw| parse::campaign_id(raw, "ids"))
         .collect::<CommandResult<Vec<_>>>()?;
     let store = &state.store;
     let zone = settings::time_zone(store).await?;

@@ -3,31 +3,17 @@
 //! points for the UI, PNG or SVG files to download.
 
 use base64::Engine;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use herald_charts::{ChartData, ChartError, Funnel, Growth, Overlay, Size};
 use herald_store::analytics;
-use herald_store::campaigns::{self, CampaignId};
+use herald_store::campaigns;
 use herald_store::{from_millis, settings, Store, StoreError};
 use tauri::State;
 
 use crate::dto::charts::{ChartFile, ChartFormat, ChartRequest, ChartSpec, ChartView};
 use crate::error::{CommandError, CommandResult};
+use crate::parse;
 use crate::state::AppState;
-
-fn campaign(raw: &str, field: &str) -> CommandResult<CampaignId> {
-    CampaignId::parse(raw.trim()).map_err(|e| CommandError::validation(field, e.to_string()))
-}
-
-fn instant(raw: &str, field: &str) -> CommandResult<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(raw.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
-            CommandError::validation(
-                field,
-                format!("\"{raw}\" is not an instant (RFC 3339, e.g. 2026-03-01T09:00:00Z)"),
-            )
-        })
-}
 
 /// The store names its own arguments (`to`, `ids`); the UI's are inside
 /// the spec.
@@ -53,15 +39,15 @@ async fn load(store: &Store, spec: &ChartSpec) -> CommandResult<ChartData> {
             from,
             to,
         } => {
-            let id = campaign(campaign_id, "spec.campaignId")?;
+            let id = parse::campaign_id(campaign_id, "spec.campaignId")?;
             let started = campaigns::get(store, id).await?.started_at.map(from_millis);
             let (default_from, now) = herald_charts::default_range(started, Utc::now());
             let from = match from {
-                Some(raw) => instant(raw, "spec.from")?,
+                Some(raw) => parse::instant(raw, "spec.from")?,
                 None => default_from,
             };
             let to = match to {
-                Some(raw) => instant(raw, "spec.to")?,
+                Some(raw) => parse::instant(raw, "spec.to")?,
                 None => now,
             };
             let series = analytics::series(store, id, from, to, zone)
@@ -70,13 +56,13 @@ async fn load(store: &Store, spec: &ChartSpec) -> CommandResult<ChartData> {
             ChartData::Engagement(series)
         }
         ChartSpec::Funnel { campaign_id } => {
-            let id = campaign(campaign_id, "spec.campaignId")?;
+            let id = parse::campaign_id(campaign_id, "spec.campaignId")?;
             ChartData::Funnel(Funnel::from_metrics(&analytics::campaign(store, id).await?))
         }
         ChartSpec::Comparison { campaign_ids } => {
             let ids = campaign_ids
                 .iter()
-                .map(|raw| campaign(raw, "spec.campaignIds"))
+                .map(|raw| parse::campaign_id(raw, "spec.campaignIds"))
                 .collect::<CommandResult<Vec<_>>>()?;
             let c = analytics::compare(store, &ids, zone)
                 .await

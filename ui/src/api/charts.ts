@@ -3,6 +3,7 @@ import type { ChartFile } from "../bindings/ChartFile";
 import type { ChartFormat } from "../bindings/ChartFormat";
 import type { ChartRequest } from "../bindings/ChartRequest";
 import type { ChartView } from "../bindings/ChartView";
+import { downloadBlob } from "../lib/download";
 
 export type { ChartFile, ChartFormat, ChartRequest, ChartView };
 export type { ChartSpec } from "../bindings/ChartSpec";
@@ -24,12 +25,5 @@ export function downloadChartFile(file: ChartFile, fileName = file.fileName) {
   const binary = atob(file.base64);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  const url = URL.createObjectURL(new Blob([bytes], { type: file.mime }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  downloadBlob(new Blob([bytes], { type: file.mime }), fileName);
 }

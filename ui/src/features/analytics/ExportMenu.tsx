@@ -4,7 +4,7 @@ import { IconChevronDown, IconDownload } from "@tabler/icons-react";
 import { useState } from "react";
 import { analyticsExport, type AnalyticsExportPart } from "../../api/analytics";
 import { errorMessage } from "../../api/errors";
-import { downloadText } from "../campaigns/detail/RecipientsTable";
+import { downloadText } from "../../lib/download";
 
 const PARTS: { part: AnalyticsExportPart; label: string; suffix: string }[] = [
   { part: "metrics", label: "Metrics CSV", suffix: "metrics" },

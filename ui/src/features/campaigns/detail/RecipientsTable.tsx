@@ -11,20 +11,10 @@ import { DeliveryBadge } from "../../sms/DeliveryBadge";
 import { CampaignStatusBadge } from "../CampaignStatusBadge";
 import { RECIPIENT_STATUSES, campaignStatusLabel } from "../status";
 import { formatInstant } from "../time";
+import { downloadText } from "../../../lib/download";
 
 export const PAGE_SIZE = 50;
 
-/** Hands `text` to the browser as a file download. */
-export function downloadText(text: string, fileName: string, type = "text/csv;charset=utf-8") {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
 
 const safeName = (name: string) => name.replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").toLowerCase() || "campaign";
 
