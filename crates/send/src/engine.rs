@@ -14,7 +14,10 @@
 //! ([`SendLock`], an OS file lock that dies with its process). Taking it
 //! turns every `sending` row left by a dead process into `in_doubt`. Each
 //! message is marked `sending` durably before any byte goes on the wire;
-//! its outcome is marked after. Failures are classified by how far the
+//! its outcome is marked after. Claims run a little ahead of the
+//! connections (at most [`CampaignRun::window`] rows, `concurrency ×
+//! claim_depth`, are `sending` at once), so a crash leaves at most that many
+//! in doubt; a clean stop gives the claimed but unsent ones back. Failures are classified by how far the
 //! message got ([`Delivery`]): only those that cannot have been delivered
 //! are retried.
 //!
@@ -36,6 +39,7 @@
 mod lock;
 mod ports;
 mod rate;
+mod recipient;
 mod run;
 
 pub use lock::SendLock;
@@ -43,4 +47,5 @@ pub use ports::{Composer, Delivery, Messenger, Outgoing};
 pub use rate::RateLimiter;
 pub use run::{
     BatchReport, CampaignRun, Control, EngineError, Outcome, Refresh, RunEnd, RunOptions,
+    CLAIM_DEPTH,
 };

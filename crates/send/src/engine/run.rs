@@ -6,11 +6,14 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use futures_util::stream::{self, StreamExt};
-use herald_store::ledger::{self, BatchRow, LedgerWriter, Mark};
+use herald_store::ledger::{self, LedgerWriter, Mark};
 use herald_store::{campaign_runs, now_millis, Store, StoreError};
 use uuid::Uuid;
 
-use super::{Composer, Delivery, Messenger, RateLimiter, SendLock};
+use tokio::sync::Semaphore;
+
+use super::recipient::One;
+use super::{Composer, Messenger, RateLimiter, SendLock};
 
 /// What can stop the engine, by what the caller can do about it.
 #[derive(Debug, thiserror::Error)]
@@ -44,7 +47,16 @@ pub struct RunOptions {
     pub retry_max: Duration,
     /// How often, at most, the [`Refresh`] hook runs before a batch.
     pub refresh_every: Duration,
+    /// Rows claimed per message in flight: up to `concurrency ×
+    /// claim_depth` rows are `sending` at once, so the next messages'
+    /// claims commit while the current ones are on the wire. It is also
+    /// the most rows a crash can leave in doubt (see docs/email.md).
+    pub claim_depth: usize,
 }
+
+/// The default [`RunOptions::claim_depth`]: measured with `herald bench
+/// send` (docs/benchmarks.md).
+pub const CLAIM_DEPTH: usize = 3;
 
 impl Default for RunOptions {
     fn default() -> Self {
@@ -56,6 +68,7 @@ impl Default for RunOptions {
             retry_base: Duration::from_secs(30),
             retry_max: Duration::from_secs(30 * 60),
             refresh_every: Duration::from_secs(30),
+            claim_depth: CLAIM_DEPTH,
         }
     }
 }
@@ -65,6 +78,7 @@ impl RunOptions {
         self.batch_size = self.batch_size.clamp(1, 5_000);
         self.concurrency = self.concurrency.clamp(1, 64);
         self.max_attempts = self.max_attempts.max(1);
+        self.claim_depth = self.claim_depth.clamp(1, 16);
         self
     }
 }
@@ -78,7 +92,8 @@ pub trait Refresh: Send + Sync {
 }
 
 /// Stops a run from outside (pause, cancel, the app quitting): workers take
-/// no further recipient; messages in flight finish and are recorded.
+/// no further recipient; messages on the wire finish and are recorded, and
+/// rows claimed ahead of the connections go back to the queue unsent.
 #[derive(Debug, Clone, Default)]
 pub struct Control(Arc<AtomicBool>);
 
@@ -132,11 +147,11 @@ pub type RunEnd = Outcome;
 pub struct CampaignRun {
     store: Store,
     campaign: Uuid,
-    composer: Arc<dyn Composer>,
-    messenger: Arc<dyn Messenger>,
+    pub(super) composer: Arc<dyn Composer>,
+    pub(super) messenger: Arc<dyn Messenger>,
     writer: LedgerWriter,
-    options: RunOptions,
-    limiter: RateLimiter,
+    pub(super) options: RunOptions,
+    pub(super) limiter: RateLimiter,
     control: Control,
     refresh: Option<Arc<dyn Refresh>>,
     last_refresh: Mutex<Option<tokio::time::Instant>>,
@@ -149,34 +164,6 @@ impl std::fmt::Debug for CampaignRun {
             .field("options", &self.options)
             .finish_non_exhaustive()
     }
-}
-
-/// A recipient's message, rendered (or why it could not be).
-struct Composed {
-    contact: Uuid,
-    prior_attempts: i64,
-    message: Result<super::Outgoing, String>,
-    /// Not before this instant (ms since the epoch): the message was not
-    /// rendered.
-    defer: Option<i64>,
-}
-
-/// A recipient whose message has been handled: its outcome still to be
-/// marked, or nothing more to do.
-enum Handled {
-    Done(One),
-    Record { contact: Uuid, mark: Mark, one: One },
-}
-
-/// How one recipient went.
-enum One {
-    Sent,
-    Failed,
-    Retried,
-    InDoubt,
-    Deferred,
-    /// Not attempted (stopped, or the row had moved on).
-    Skipped,
 }
 
 impl CampaignRun {
@@ -271,31 +258,22 @@ impl CampaignRun {
         }
 
         let fatal: Mutex<Option<String>> = Mutex::new(None);
-        // Three stages. Messages are rendered ahead (`concurrency` at once,
-        // on the blocking pool so every core renders; rendering touches no
-        // ledger row). `concurrency` messages go out at once, each marked
-        // `sending` first, so a crash leaves at most that many in doubt. A
-        // message's outcome is marked in the last stage, so its slot goes to
-        // the next recipient while the mark waits for the ledger's group
-        // commit (riding in the same commit as the next `sending` marks); a
-        // crash before it is on disk leaves the row `sending`: in doubt, as
-        // for any message whose outcome was not recorded.
-        let fatal_ref = &fatal;
+        // Messages are rendered ahead (`concurrency` at once, on the
+        // blocking pool so every core renders; rendering touches no ledger
+        // row). Then each recipient is claimed, sent and recorded by one of
+        // `window()` tasks: a task holds its row from the claim until the
+        // outcome is committed, so at most `window()` rows are `sending` at
+        // any instant and a crash leaves at most that many in doubt. Only
+        // `concurrency` of them are on the wire (`wire`): the others' claims
+        // commit meanwhile, so a connection that finishes a message finds
+        // the next one already claimed instead of idling for a group commit.
+        let wire = Semaphore::new(self.options.concurrency);
+        let (fatal_ref, wire_ref) = (&fatal, &wire);
         let results: Vec<Result<One, EngineError>> = stream::iter(batch.rows)
             .map(|row| self.compose_one(row))
             .buffer_unordered(self.options.concurrency)
-            .map(|composed| self.deliver_one(composed, fatal_ref))
-            .buffer_unordered(self.options.concurrency)
-            .map(|handled| async move {
-                match handled? {
-                    Handled::Done(one) => Ok(one),
-                    Handled::Record { contact, mark, one } => {
-                        self.mark(contact, mark).await?;
-                        Ok(one)
-                    }
-                }
-            })
-            .buffer_unordered(self.options.batch_size as usize)
+            .map(|composed| self.send_one(composed, wire_ref, fatal_ref))
+            .buffer_unordered(self.window())
             .collect()
             .await;
         for result in results {
@@ -316,196 +294,16 @@ impl CampaignRun {
         Ok(Outcome::Sent(report))
     }
 
-    fn stopping(&self, fatal: &Mutex<Option<String>>) -> bool {
+    /// The most rows claimed at once: `concurrency × claim_depth`.
+    pub fn window(&self) -> usize {
+        self.options.concurrency * self.options.claim_depth
+    }
+
+    pub(super) fn stopping(&self, fatal: &Mutex<Option<String>>) -> bool {
         self.control.stopped() || fatal.lock().unwrap_or_else(|e| e.into_inner()).is_some()
     }
 
-    /// Renders `row`'s message. CPU work: on the blocking pool, so the
-    /// messages of a batch render on every core, not all on the task
-    /// running the step.
-    async fn compose_one(&self, row: BatchRow) -> Composed {
-        let contact = row.contact_id;
-        let prior_attempts = row.attempts;
-        if let Some(until) = self.composer.defer_until(&row, now_millis()) {
-            return Composed {
-                contact,
-                prior_attempts,
-                message: Err(String::new()),
-                defer: Some(until),
-            };
-        }
-        let composer = Arc::clone(&self.composer);
-        let message = tokio::task::spawn_blocking(move || composer.compose(&row))
-            .await
-            .unwrap_or_else(|e| Err(format!("rendering the message failed: {e}")));
-        Composed {
-            contact,
-            prior_attempts,
-            message,
-            defer: None,
-        }
-    }
-
-    async fn deliver_one(
-        &self,
-        composed: Composed,
-        fatal: &Mutex<Option<String>>,
-    ) -> Result<Handled, EngineError> {
-        if self.stopping(fatal) {
-            return Ok(Handled::Done(One::Skipped));
-        }
-        let Composed {
-            contact,
-            prior_attempts,
-            message,
-            defer,
-        } = composed;
-        if let Some(until) = defer {
-            let mark = Mark::Defer {
-                until,
-                reason: "waiting for the recipient's sending hours".to_owned(),
-            };
-            return Ok(Handled::Record {
-                contact,
-                mark,
-                one: One::Deferred,
-            });
-        }
-        let message = match message {
-            Ok(message) => message,
-            Err(reason) => {
-                // Through `sending`, as every row that leaves the queue.
-                let claimed = self
-                    .mark(
-                        contact,
-                        Mark::Sending {
-                            message_id: String::new(),
-                        },
-                    )
-                    .await?;
-                if claimed {
-                    self.mark(contact, Mark::Failed { error: reason }).await?;
-                    return Ok(Handled::Done(One::Failed));
-                }
-                return Ok(Handled::Done(One::Skipped));
-            }
-        };
-        // The rate limit's turn comes before the claim: a row is `sending`
-        // only while its message is really on its way, so a crash leaves in
-        // doubt only the messages that may have gone, not ones still
-        // waiting for their turn (at a long code's 1 a second, that wait is
-        // seconds per worker). Claims commit in groups, so the request
-        // waits for a second gate that spaces them out again.
-        self.limiter.wait().await;
-        if self.stopping(fatal) {
-            return Ok(Handled::Done(One::Skipped));
-        }
-        // The durable promise: from here until the outcome is recorded, the
-        // row says `sending`, so a crash leaves it in doubt, never queued.
-        let claimed = self
-            .mark(
-                contact,
-                Mark::Sending {
-                    message_id: message.message_id.clone(),
-                },
-            )
-            .await?;
-        if !claimed {
-            return Ok(Handled::Done(One::Skipped));
-        }
-        self.limiter.release().await;
-        let parts = message.parts;
-        // On its own task, so the connections' I/O (and the SMTP client's
-        // work on the body) spreads over the runtime's threads.
-        let messenger = Arc::clone(&self.messenger);
-        let delivery = tokio::spawn(async move { messenger.deliver(&message).await })
-            .await
-            .unwrap_or_else(|e| Delivery::Unknown {
-                reason: format!("the delivery stopped unexpectedly: {e}"),
-            });
-        let attempts = u32::try_from(prior_attempts + 1).unwrap_or(u32::MAX);
-        let (mark, one) = match delivery {
-            Delivery::Accepted {
-                provider_message_id,
-            } => {
-                self.limiter.accepted();
-                let mark = match parts {
-                    Some(parts) => Mark::SentParts {
-                        provider_message_id,
-                        parts,
-                    },
-                    None => Mark::Sent {
-                        provider_message_id,
-                    },
-                };
-                (mark, One::Sent)
-            }
-            Delivery::Permanent { reason } => (Mark::Failed { error: reason }, One::Failed),
-            Delivery::Unknown { reason } => (Mark::InDoubt { detail: reason }, One::InDoubt),
-            Delivery::Throttled {
-                reason,
-                retry_after,
-            } => {
-                self.limiter.throttled(retry_after);
-                self.retry_or_fail(attempts, reason, retry_after)
-            }
-            Delivery::Transient {
-                reason,
-                retry_after,
-            } => self.retry_or_fail(attempts, reason, retry_after),
-            Delivery::Fatal { reason } => {
-                let mut slot = fatal.lock().unwrap_or_else(|e| e.into_inner());
-                slot.get_or_insert_with(|| reason.clone());
-                drop(slot);
-                // Nothing of it was sent: back in the queue for a resume.
-                (
-                    Mark::Retry {
-                        error: reason,
-                        next_attempt_at: 0,
-                    },
-                    One::Skipped,
-                )
-            }
-        };
-        Ok(Handled::Record { contact, mark, one })
-    }
-
-    /// A transient failure: back in the queue after `retry_after` (or the
-    /// backoff), or failed for good once the attempts are used up.
-    fn retry_or_fail(
-        &self,
-        attempts: u32,
-        reason: String,
-        retry_after: Option<Duration>,
-    ) -> (Mark, One) {
-        if attempts >= self.options.max_attempts {
-            return (
-                Mark::Failed {
-                    error: format!("gave up after {attempts} attempts: {reason}"),
-                },
-                One::Failed,
-            );
-        }
-        let wait = retry_after.unwrap_or_else(|| self.backoff(attempts));
-        (
-            Mark::Retry {
-                error: reason,
-                next_attempt_at: now_millis()
-                    + i64::try_from(wait.as_millis()).unwrap_or(i64::MAX / 2),
-            },
-            One::Retried,
-        )
-    }
-
-    fn backoff(&self, attempts: u32) -> Duration {
-        let factor = 2u32.saturating_pow(attempts.saturating_sub(1).min(16));
-        self.options
-            .retry_base
-            .saturating_mul(factor)
-            .min(self.options.retry_max)
-    }
-
-    async fn mark(&self, contact: Uuid, mark: Mark) -> Result<bool, EngineError> {
+    pub(super) async fn mark(&self, contact: Uuid, mark: Mark) -> Result<bool, EngineError> {
         Ok(self.writer.mark(self.campaign, contact, mark).await?)
     }
 

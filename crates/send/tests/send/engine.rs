@@ -22,13 +22,13 @@ use crate::smtpd::{Options, Smtpd, PASSWORD};
 
 /// A workspace with `emails` as contacts, the SMTP settings pointing at
 /// `server`, and a draft campaign to everyone.
-struct Setup {
-    ws: Workspace,
-    secrets: Arc<dyn Secrets>,
-    campaign: Uuid,
+pub(crate) struct Setup {
+    pub(crate) ws: Workspace,
+    pub(crate) secrets: Arc<dyn Secrets>,
+    pub(crate) campaign: Uuid,
 }
 
-async fn set_up(server: &Smtpd, emails: &[&str], secrets: Arc<dyn Secrets>) -> Setup {
+pub(crate) async fn set_up(server: &Smtpd, emails: &[&str], secrets: Arc<dyn Secrets>) -> Setup {
     let ws = Workspace::new().await;
     for email in emails {
         let c = ws.contact(Some(email), None).await;
@@ -85,7 +85,7 @@ async fn draft(store: &Store) -> Uuid {
     created.id.as_uuid()
 }
 
-fn fast(mut options: RunOptions) -> RunOptions {
+pub(crate) fn fast(mut options: RunOptions) -> RunOptions {
     options.rate = None;
     options.retry_base = Duration::from_millis(20);
     options.retry_max = Duration::from_millis(50);
@@ -109,7 +109,7 @@ async fn run_for(
     )
 }
 
-async fn ledger(store: &Store, campaign: Uuid) -> Vec<(String, String)> {
+pub(crate) async fn ledger(store: &Store, campaign: Uuid) -> Vec<(String, String)> {
     sqlx::query_as(
         "SELECT address, status FROM campaign_recipients WHERE campaign_id = ? ORDER BY address",
     )
@@ -119,7 +119,7 @@ async fn ledger(store: &Store, campaign: Uuid) -> Vec<(String, String)> {
     .unwrap()
 }
 
-fn recipients_of(server: &Smtpd) -> Vec<String> {
+pub(crate) fn recipients_of(server: &Smtpd) -> Vec<String> {
     let mut to: Vec<String> = server
         .received()
         .into_iter()
@@ -129,7 +129,7 @@ fn recipients_of(server: &Smtpd) -> Vec<String> {
     to
 }
 
-fn memory() -> Arc<dyn Secrets> {
+pub(crate) fn memory() -> Arc<dyn Secrets> {
     Arc::new(MemorySecrets::default())
 }
 

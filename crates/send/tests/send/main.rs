@@ -8,6 +8,7 @@ mod smtpd;
 mod client;
 mod compose;
 mod engine;
+mod engine_window;
 mod keychain;
 mod notify;
 mod secret_scan;

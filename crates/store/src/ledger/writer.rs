@@ -6,8 +6,9 @@
 //! the disk's commit rate; instead one task owns a connection, takes every
 //! mark waiting when it wakes, commits them in one transaction with
 //! `synchronous = FULL` (the commit returns after the WAL is synced), and
-//! only then answers each caller. With N connections sending, a commit
-//! carries up to N `sending` marks and N outcomes.
+//! only then answers each caller. With N rows claimed at once (the
+//! engine's window: its connections times its claim depth), a commit
+//! carries up to N marks, `sending` and outcomes together.
 
 use std::time::Duration;
 
@@ -46,6 +47,11 @@ pub enum Mark {
         provider_message_id: Option<String>,
         parts: u32,
     },
+    /// Claimed but never sent (from `sending`): back to `queued` as before
+    /// the claim, its attempt not counted. The engine claims a few messages
+    /// ahead of the connections; a clean pause or stop gives those back, so
+    /// only a crash leaves claimed rows in doubt.
+    GiveBack,
 }
 
 impl Mark {
@@ -226,6 +232,7 @@ async fn commit(
                 "next_attempt_at = ?, error = ?",
                 vec![Bind::Int(*until), Bind::Text(reason.clone())],
             ),
+            Mark::GiveBack => ("status = 'queued', attempts = MAX(attempts - 1, 0)", vec![]),
             Mark::SentParts {
                 provider_message_id,
                 parts,

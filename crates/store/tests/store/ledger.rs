@@ -192,6 +192,35 @@ async fn marks_apply_only_from_the_status_they_move_from() {
 }
 
 #[tokio::test]
+async fn a_claimed_row_given_back_is_queued_again_without_counting_an_attempt() {
+    let (_dir, store) = fresh_store().await;
+    let ann = create(&store, new_contact(Some("ann@x.org"), None)).await;
+    let campaign = campaign_to_everyone(&store).await;
+    ledger::resolve(&store, campaign).await.unwrap();
+    let writer = LedgerWriter::start(&store);
+    let ann = ann.id.as_uuid();
+    // Only a claimed row can be given back.
+    assert!(!writer.mark(campaign, ann, Mark::GiveBack).await.unwrap());
+    let sending = Mark::Sending {
+        message_id: "<m@x.org>".into(),
+    };
+    assert!(writer.mark(campaign, ann, sending).await.unwrap());
+
+    assert!(writer.mark(campaign, ann, Mark::GiveBack).await.unwrap());
+
+    assert_eq!(
+        statuses(&store, campaign).await,
+        pairs(&[("ann@x.org", "queued")])
+    );
+    let next = ledger::next_batch(&store, campaign, 10, herald_store::now_millis())
+        .await
+        .unwrap();
+    assert_eq!(next.rows.len(), 1, "due again at once");
+    assert_eq!(next.rows[0].attempts, 0, "nothing was sent: no attempt");
+    assert_eq!(ledger::pending(&store, campaign).await.unwrap().sending, 0);
+}
+
+#[tokio::test]
 async fn interrupted_sends_become_in_doubt_and_only_chosen_ones_are_requeued() {
     let (_dir, store) = fresh_store().await;
     let ann = create(&store, new_contact(Some("ann@x.org"), None)).await;
