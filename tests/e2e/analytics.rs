@@ -23,7 +23,7 @@ use uuid::Uuid;
 
 use crate::harness::{free_port, open_store, App, RelayProcess, Smtpd};
 use mail::Tracked;
-use send::{configure_email, send_campaign};
+use send::send_campaign;
 
 /// The segment's people: (first name, address).
 const PEOPLE: [(&str, &str); 3] = [
@@ -46,45 +46,10 @@ const MAIL_CLIENT: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) \
 /// 2-second rule, docs/analytics.md): the hits come later, as a person's.
 const READING_TAKES: Duration = Duration::from_secs(3);
 
-/// Three consenting contacts tagged `tulips` and a segment of them.
-fn prepare_contacts(app: &App) {
-    for (first, email) in PEOPLE {
-        app.herald(&[
-            "contacts",
-            "add",
-            "--email",
-            email,
-            "--first-name",
-            first,
-            "--tag",
-            "tulips",
-            "--consent-source",
-            "e2e",
-        ]);
-    }
-    let filter = app.dir.path().join("tulips.json");
-    std::fs::write(
-        &filter,
-        r#"{"all": [{"field": "tag", "op": "has_any", "value": ["tulips"]}]}"#,
-    )
-    .unwrap();
-    let filter = filter.to_str().unwrap();
-    app.herald(&["segments", "create", "--name", "Tulips", "--filter", filter]);
-}
-
 /// Keys made with the CLI (into the keychain the app reads), a relay run
 /// with them, and the workspace pointed at it.
 async fn start_relay(app: &App) -> RelayProcess {
-    let printed = app.herald(&["relay", "keys", "generate"]);
-    let line = |name: &str| {
-        printed
-            .lines()
-            .find_map(|l| l.strip_prefix(&format!("{name}=")))
-            .unwrap_or_else(|| panic!("`herald relay keys generate` printed no {name}"))
-            .to_owned()
-    };
-    let signing_key = line("HERALD_RELAY_SIGNING_KEY");
-    let api_token = line("HERALD_RELAY_API_TOKEN");
+    let (signing_key, api_token) = app.relay_keys();
     let db = app.dir.path().join("relay.sqlite3");
     let relay = RelayProcess::start(free_port(), &signing_key, &api_token, &db).await;
     app.herald(&["relay", "set-url", &relay.url()]);
@@ -149,9 +114,9 @@ async fn opens_and_clicks_through_the_relay_reach_the_report_once_and_the_bell_t
         return;
     };
     App::with("analytics", |app| async move {
-        prepare_contacts(&app);
+        app.tagged_segment("--email", &PEOPLE, "tulips", "Tulips");
         let relay = start_relay(&app).await;
-        configure_email(&app, smtpd.port).await;
+        app.configure_email(smtpd.port).await;
         let html = format!(
             "<p>Dear {{{{ contact.first_name }}}}, the tulips are in.</p>\
              <p><a href=\"{LINK}\">See the tulips</a></p>"

@@ -13,50 +13,6 @@ const PEOPLE: [(&str, &str); 3] = [
     ("Linus", "linus@example.test"),
 ];
 
-/// Three consenting contacts tagged `newsletter` and a segment of them.
-fn prepare_workspace(app: &App) {
-    for (first, email) in PEOPLE {
-        app.herald(&[
-            "contacts",
-            "add",
-            "--email",
-            email,
-            "--first-name",
-            first,
-            "--tag",
-            "newsletter",
-            "--consent-source",
-            "e2e",
-        ]);
-    }
-    let filter = app.dir.path().join("newsletter.json");
-    std::fs::write(
-        &filter,
-        r#"{"all": [{"field": "tag", "op": "has_any", "value": ["newsletter"]}]}"#,
-    )
-    .unwrap();
-    app.herald(&[
-        "segments",
-        "create",
-        "--name",
-        "Newsletter",
-        "--filter",
-        filter.to_str().unwrap(),
-    ]);
-}
-
-/// Moves the wizard on. Clicked by script: the "Email settings saved"
-/// notification can still sit over the button, and a person would simply
-/// wait for it to go.
-async fn next(app: &App) {
-    let button = app.find("wizard-next").await;
-    let arg = serde_json::to_value(&button).expect("an element as a script argument");
-    app.client
-        .execute("arguments[0].click();", vec![arg])
-        .await
-        .expect("clicking wizard-next");
-}
-
 /// A screenshot of a wizard step from the top of the page, stepper in view
 /// (scrolling the stepper itself into view would tuck it under the header).
 async fn step_screenshot(app: &App, label: &str) {
@@ -77,24 +33,6 @@ fn header(raw: &str, name: &str) -> Option<String> {
     })
 }
 
-async fn configure_email(app: &App, port: u16) {
-    app.go("/settings").await;
-    app.find("email-form").await;
-    app.type_into("email-host", "127.0.0.1").await;
-    app.type_into("email-port", &port.to_string()).await;
-    app.choose("email-security", "None").await;
-    app.type_into("email-fromName", "Herald E2E").await;
-    app.type_into("email-fromAddress", "news@herald.test").await;
-    app.type_into("email-unsubscribeMailto", "unsubscribe@herald.test")
-        .await;
-    app.screenshot("settings-email").await;
-    app.click("email-save").await;
-    app.until("the email settings saved", || async {
-        app.content("email-status").await.trim() == "Set up"
-    })
-    .await;
-}
-
 #[tokio::test]
 async fn a_campaign_made_in_the_wizard_reaches_every_recipient_once_by_name() {
     let mail = tempfile::tempdir().expect("temp dir");
@@ -103,15 +41,15 @@ async fn a_campaign_made_in_the_wizard_reaches_every_recipient_once_by_name() {
     };
     let port = smtpd.port;
     App::with("campaigns", |app| async move {
-        prepare_workspace(&app);
-        configure_email(&app, port).await;
+        app.tagged_segment("--email", &PEOPLE, "newsletter", "Newsletter");
+        app.configure_email(port).await;
 
         app.go("/campaigns/new").await;
         app.type_into("campaign-name", "Spring news").await;
         app.type_into("campaign-subject", "Hello {{ contact.first_name }}")
             .await;
         step_screenshot(&app, "wizard-1-details").await;
-        next(&app).await;
+        app.click_by_script("wizard-next").await;
 
         app.choose("campaign-segmentId", "Newsletter").await;
         app.until("the audience counted", || async {
@@ -120,7 +58,7 @@ async fn a_campaign_made_in_the_wizard_reaches_every_recipient_once_by_name() {
         })
         .await;
         step_screenshot(&app, "wizard-2-audience").await;
-        next(&app).await;
+        app.click_by_script("wizard-next").await;
 
         let editor = app.find("campaign-editor").await;
         editor.click().await.expect("focusing the editor");
@@ -129,7 +67,7 @@ async fn a_campaign_made_in_the_wizard_reaches_every_recipient_once_by_name() {
             .await
             .expect("typing the message");
         step_screenshot(&app, "wizard-3-content").await;
-        next(&app).await;
+        app.click_by_script("wizard-next").await;
 
         app.until("the preview made", || async {
             app.exists("review-subject").await
@@ -137,7 +75,7 @@ async fn a_campaign_made_in_the_wizard_reaches_every_recipient_once_by_name() {
         })
         .await;
         step_screenshot(&app, "wizard-4-review").await;
-        next(&app).await;
+        app.click_by_script("wizard-next").await;
 
         app.click("send-mode-now").await;
         step_screenshot(&app, "wizard-5-schedule").await;

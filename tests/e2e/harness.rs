@@ -11,6 +11,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Map};
 
 mod relay_process;
+mod setup;
 mod smtpd;
 
 pub use relay_process::{free_port, http, RelayProcess};
@@ -108,6 +109,18 @@ impl App {
 
     pub fn db(&self) -> PathBuf {
         self.dir.path().join("workspace.sqlite3")
+    }
+
+    /// Clicks by script: for an input Mantine hides under its track (a
+    /// switch), and for a button a notification can sit over (the wizard's
+    /// Next after "settings saved"), which a person would simply wait out.
+    pub async fn click_by_script(&self, test_id: &str) {
+        let el = self.find(test_id).await;
+        let arg = serde_json::to_value(&el).expect("an element as a script argument");
+        self.client
+            .execute("arguments[0].click();", vec![arg])
+            .await
+            .unwrap_or_else(|e| panic!("clicking {test_id}: {e}"));
     }
 
     /// Waits for an element with this `data-testid`.

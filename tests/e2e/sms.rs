@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::harness::{free_port, App, RelayProcess};
 use twilio::{deliver_status_callback, TwilioStandIn, ACCOUNT_SID, AUTH_TOKEN, FROM};
-use ui::{click_by_script, delivery_of, picture, wait_clickable};
+use ui::{delivery_of, picture, wait_clickable};
 
 /// The segment's people: (first name, mobile number in E.164).
 const PEOPLE: [(&str, &str); 2] = [("Ada", "+447400000001"), ("Grace", "+447400000002")];
@@ -22,47 +22,10 @@ const PEOPLE: [(&str, &str); 2] = [("Ada", "+447400000001"), ("Grace", "+4474000
 const TYPED: &str = "Hi {{ contact.first_name }}, spring tulips are here ";
 const EMOJI: &str = "🌷";
 
-/// Two consenting contacts with mobiles, tagged `texts`, and a segment of them.
-fn prepare_contacts(app: &App) {
-    for (first, phone) in PEOPLE {
-        app.herald(&[
-            "contacts",
-            "add",
-            "--phone",
-            phone,
-            "--first-name",
-            first,
-            "--tag",
-            "texts",
-            "--consent-source",
-            "e2e",
-        ]);
-    }
-    let filter = app.dir.path().join("texts.json");
-    std::fs::write(
-        &filter,
-        r#"{"all": [{"field": "tag", "op": "has_any", "value": ["texts"]}]}"#,
-    )
-    .unwrap();
-    let filter = filter.to_str().unwrap();
-    app.herald(&["segments", "create", "--name", "Texts", "--filter", filter]);
-}
-
 /// Keys made with the CLI (into the keychain the app reads), a relay run
 /// with them and the Twilio auth token, and the app pointed at it.
 async fn start_relay(app: &App) -> RelayProcess {
-    let printed = app.herald(&["relay", "keys", "generate"]);
-    let line = |name: &str| {
-        printed
-            .lines()
-            .find_map(|l| l.strip_prefix(&format!("{name}=")))
-            .unwrap_or_else(|| panic!("`herald relay keys generate` printed no {name}"))
-            .to_owned()
-    };
-    let (signing_key, api_token) = (
-        line("HERALD_RELAY_SIGNING_KEY"),
-        line("HERALD_RELAY_API_TOKEN"),
-    );
+    let (signing_key, api_token) = app.relay_keys();
     let db = app.dir.path().join("relay.sqlite3");
     let env = [("HERALD_RELAY_TWILIO_AUTH_TOKEN", AUTH_TOKEN)];
     let relay = RelayProcess::start_with(free_port(), &signing_key, &api_token, &db, &env).await;
@@ -79,7 +42,7 @@ async fn configure_sms(app: &App, twilio: &str) {
     app.type_into("sms-twilioAuthToken", AUTH_TOKEN).await;
     app.type_into("sms-twilioFrom", FROM).await;
     // Sending hours off: the test must not depend on the time of day.
-    click_by_script(app, "sms-hoursOn").await;
+    app.click_by_script("sms-hoursOn").await;
     app.until("sending hours off", || async {
         app.find("sms-hoursOn")
             .await
@@ -144,7 +107,7 @@ async fn send_from_the_wizard(app: &App) -> String {
     })
     .await;
     app.type_into("campaign-name", "Spring tulips").await;
-    next(app).await;
+    app.click_by_script("wizard-next").await;
 
     app.choose("campaign-segmentId", "Texts").await;
     app.until("the audience counted", || async {
@@ -152,7 +115,7 @@ async fn send_from_the_wizard(app: &App) -> String {
             && app.content("audience-will-receive").await.contains('2')
     })
     .await;
-    next(app).await;
+    app.click_by_script("wizard-next").await;
 
     let body = app.find("sms-body").await;
     body.click().await.expect("focusing the message");
@@ -178,7 +141,7 @@ async fn send_from_the_wizard(app: &App) -> String {
     assert_eq!(app.content("sms-encoding").await, "Unicode (UCS-2)");
     assert_eq!(app.content("sms-left").await, "58 left in this part");
     picture(app, "2-composer", true).await;
-    next(app).await;
+    app.click_by_script("wizard-next").await;
 
     app.choose("preview-contact", "Ada").await;
     let for_ada = "Hi Ada, spring tulips are here 🌷\nReply STOP to opt out";
@@ -197,7 +160,7 @@ async fn send_from_the_wizard(app: &App) -> String {
         "worst case: {worst}"
     );
     picture(app, "3-review", true).await;
-    next(app).await;
+    app.click_by_script("wizard-next").await;
 
     app.click("send-mode-now").await;
     app.click("send-go").await;
@@ -234,7 +197,7 @@ async fn send_from_the_wizard(app: &App) -> String {
 async fn an_sms_with_an_emoji_goes_out_as_unicode_and_its_delivery_report_reaches_the_table() {
     App::with("sms", |app| async move {
         let twilio = TwilioStandIn::start().await;
-        prepare_contacts(&app);
+        app.tagged_segment("--phone", &PEOPLE, "texts", "Texts");
         let relay = start_relay(&app).await;
         configure_sms(&app, &twilio.server.uri()).await;
 
@@ -291,10 +254,4 @@ async fn an_sms_with_an_emoji_goes_out_as_unicode_and_its_delivery_report_reache
         relay.stop();
     })
     .await;
-}
-
-/// Moves the wizard on (by script: the "SMS settings saved" notification
-/// can still sit over the button, and a person would simply wait).
-async fn next(app: &App) {
-    click_by_script(app, "wizard-next").await;
 }

@@ -1,40 +1,10 @@
-//! Sending the analytics test's campaign through the app: Settings → Email
-//! pointed at the test's SMTP server, and the wizard walked through with a
-//! message written in the HTML editor around one link.
+//! Sending the analytics test's campaign through the app: the wizard
+//! walked through with a message written in the HTML editor around one
+//! link.
 
 use fantoccini::Locator;
 
 use crate::harness::App;
-
-/// Settings → Email: the test's SMTP server on loopback, no TLS.
-pub async fn configure_email(app: &App, port: u16) {
-    app.go("/settings").await;
-    app.find("email-form").await;
-    app.type_into("email-host", "127.0.0.1").await;
-    app.type_into("email-port", &port.to_string()).await;
-    app.choose("email-security", "None").await;
-    app.type_into("email-fromName", "Herald E2E").await;
-    app.type_into("email-fromAddress", "news@herald.test").await;
-    app.type_into("email-unsubscribeMailto", "unsubscribe@herald.test")
-        .await;
-    app.click("email-save").await;
-    app.until("the email settings saved", || async {
-        app.content("email-status").await.trim() == "Set up"
-    })
-    .await;
-}
-
-/// Moves the wizard on. Clicked by script: a "settings saved"
-/// notification can still sit over the button, and a person would simply
-/// wait for it to go.
-async fn next(app: &App) {
-    let button = app.find("wizard-next").await;
-    let arg = serde_json::to_value(&button).expect("an element as a script argument");
-    app.client
-        .execute("arguments[0].click();", vec![arg])
-        .await
-        .expect("clicking wizard-next");
-}
 
 /// Creates and sends an email campaign named `name` to the segment
 /// `segment` of `people` contacts, with `html` as its message (tracking
@@ -60,7 +30,7 @@ pub async fn send_campaign(
         Some("true"),
         "tracking is on for a new campaign"
     );
-    next(app).await;
+    app.click_by_script("wizard-next").await;
 
     app.choose("campaign-segmentId", segment).await;
     let count = people.to_string();
@@ -69,7 +39,7 @@ pub async fn send_campaign(
             && app.content("audience-will-receive").await.contains(&count)
     })
     .await;
-    next(app).await;
+    app.click_by_script("wizard-next").await;
 
     // The HTML editor: the link is written as it will be sent.
     let xpath = "//*[@data-testid='campaign-editor-mode']//label[normalize-space(.)='HTML']";
@@ -83,14 +53,14 @@ pub async fn send_campaign(
         .await
         .expect("switching to the HTML editor");
     app.type_into("campaign-html", html).await;
-    next(app).await;
+    app.click_by_script("wizard-next").await;
 
     app.until("the preview made", || async {
         app.exists("review-tracking").await
             && app.content("review-tracking").await.contains("Tracking on")
     })
     .await;
-    next(app).await;
+    app.click_by_script("wizard-next").await;
 
     app.click("send-mode-now").await;
     app.click("send-go").await;

@@ -6,17 +6,6 @@ use fantoccini::Locator;
 
 use crate::harness::App;
 
-/// Clicks by script: for the switch's input, which Mantine hides under its
-/// track, and for the wizard's Next, which a notification can sit over.
-pub async fn click_by_script(app: &App, test_id: &str) {
-    let el = app.find(test_id).await;
-    let arg = serde_json::to_value(&el).expect("an element as a script argument");
-    app.client
-        .execute("arguments[0].click();", vec![arg])
-        .await
-        .unwrap_or_else(|e| panic!("clicking {test_id}: {e}"));
-}
-
 /// Waits until a click at the element's centre reaches it (the
 /// "Advanced" panel unfolds over a moment), scrolled into view.
 pub async fn wait_clickable(app: &App, test_id: &str) {
