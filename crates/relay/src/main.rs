@@ -5,8 +5,8 @@ use clap::{Parser, Subcommand};
 use herald_relay::config::{Options, Settings};
 
 // Every hit allocates (the request, the event, the row's values); glibc's
-// malloc and free took 10-15% of the relay's time under load, mimalloc's
-// thread-local free lists far less (docs/benchmarks.md, Relay).
+// malloc and free were 10-15% of the relay's profile, and with mimalloc the
+// bench used 5-9% less CPU (docs/benchmarks.md, Relay).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
