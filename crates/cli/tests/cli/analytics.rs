@@ -18,11 +18,16 @@ async fn campaign(store: &Store, name: &str, contacts: &[Uuid], hours_ago: i64) 
     sqlx::query(
         "INSERT INTO campaigns (id, channel, name, subject, status, started_at, exclusions,
              created_at, updated_at)
-         VALUES (?, 'email', ?, 'Hi', 'sent', ?, '{\"unsubscribed\": 1}', 0, 0)",
+         VALUES (?, 'email', ?, 'Hi', 'sent', ?, ?, 0, 0)",
     )
     .bind(id)
     .bind(name)
     .bind(sent.timestamp_millis())
+    // What the ledger writes when it resolves an audience: every reason.
+    .bind(
+        r#"{"unsubscribed": 1, "bounced": 0, "complained": 0, "duplicate": 0,
+            "no_address": 0, "no_consent": 0}"#,
+    )
     .execute(store.pool())
     .await
     .unwrap();
@@ -60,7 +65,9 @@ async fn campaign(store: &Store, name: &str, contacts: &[Uuid], hours_ago: i64) 
     id
 }
 
-async fn workspace() -> (Workspace, Uuid, Uuid) {
+/// Three people; "Spring" sent to all 48 hours ago, "=Autumn" to two, 5
+/// hours ago; each with human and machine opens and a click.
+pub(crate) async fn workspace() -> (Workspace, Uuid, Uuid) {
     let ws = Workspace::new();
     let store = Store::open(&ws.db).await.unwrap();
     let mut people = Vec::new();

@@ -1,72 +1,17 @@
-//! `herald analytics chart`: a campaign sent 30 hours ago with opens and a
-//! click (relay events applied through the store, as `herald sync` does),
-//! drawn by the real binary as PNG and SVG.
+//! `herald analytics chart`: a campaign sent 48 hours ago with opens and a
+//! click (the analytics tests' workspace), drawn by the real binary as PNG
+//! and SVG.
 
 use chrono::{Duration, Utc};
-use herald_core::{Channel, EmailAddress};
-use herald_store::contacts::{self, NewContact};
-use herald_store::relay_events::{self, EventKind, RelayEvent};
-use herald_store::Store;
 use uuid::Uuid;
 
 use crate::helpers::Workspace;
 
-/// A workspace with one campaign sent to two people: two opens and a
-/// click.
+/// The analytics tests' workspace: "Spring", sent 48 hours ago, with
+/// human and machine opens and a click.
 async fn workspace() -> (Workspace, Uuid) {
-    let ws = Workspace::new();
-    let store = Store::open(&ws.db).await.unwrap();
-    let mut people = Vec::new();
-    for i in 0..2 {
-        let new = NewContact {
-            email: Some(EmailAddress::parse(&format!("p{i}@example.com")).unwrap()),
-            ..NewContact::default()
-        };
-        people.push(contacts::create(&store, new).await.unwrap().id.as_uuid());
-    }
-    let id = Uuid::now_v7();
-    let sent = Utc::now() - Duration::hours(30);
-    sqlx::query(
-        "INSERT INTO campaigns (id, channel, name, subject, status, started_at,
-             created_at, updated_at)
-         VALUES (?, 'email', 'Launch', 'Hi', 'sent', ?, 0, 0)",
-    )
-    .bind(id)
-    .bind(sent.timestamp_millis())
-    .execute(store.pool())
-    .await
-    .unwrap();
-    for (i, contact) in people.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO campaign_recipients (campaign_id, contact_id, address, status,
-                 queued_at, sent_at)
-             VALUES (?, ?, ?, 'sent', 0, ?)",
-        )
-        .bind(id)
-        .bind(contact)
-        .bind(format!("p{i}@example.com"))
-        .bind(sent.timestamp_millis())
-        .execute(store.pool())
-        .await
-        .unwrap();
-    }
-    let hit = |kind: EventKind, contact: Uuid, after: i64| RelayEvent {
-        campaign_id: Some(id),
-        recipient_id: Some(contact),
-        channel: Some(Channel::Email),
-        url: Some("https://example.com/".into()),
-        ..RelayEvent::new(kind, sent + Duration::minutes(after))
-    };
-    let events = [
-        hit(EventKind::Open, people[0], 30),
-        hit(EventKind::Open, people[1], 200),
-        hit(EventKind::Click, people[1], 210),
-    ];
-    relay_events::apply_page(&store, &events, "c")
-        .await
-        .unwrap();
-    store.close().await;
-    (ws, id)
+    let (ws, spring, _) = crate::analytics::workspace().await;
+    (ws, spring)
 }
 
 /// A PNG's width and height from its IHDR chunk (right after the signature).
