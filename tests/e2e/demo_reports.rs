@@ -36,7 +36,6 @@ async fn the_demo_history_shows_on_the_dashboard_in_reports_and_on_timelines() {
                 .id
         };
         let newsletter = id_of("Monthly newsletter");
-        let sale = id_of("Sale: 20% off everything");
         let text = id_of("Flash sale text");
 
         // The dashboard: the five sent campaigns, the last 30 days, growth.
@@ -96,16 +95,36 @@ async fn the_demo_history_shows_on_the_dashboard_in_reports_and_on_timelines() {
         app.scroll_to("top-links").await;
         app.screenshot("5-report-links").await;
 
-        // Two campaigns side by side.
-        app.go(&format!("/campaigns/compare?ids={newsletter},{sale}"))
-            .await;
+        // Two campaigns side by side, picked on the campaigns list.
+        app.go("/campaigns").await;
+        app.until("the campaigns' compare boxes", || async {
+            app.all("campaign-compare-check").await.len() == 6
+        })
+        .await;
+        // The draft's box is disabled: it has nothing to compare yet.
+        let mut boxes = Vec::new();
+        for b in app.all("campaign-compare-check").await {
+            if b.is_enabled().await.unwrap_or(false) {
+                boxes.push(b);
+            }
+        }
+        assert_eq!(boxes.len(), 5, "the five sent campaigns can be compared");
+        for b in &boxes[..2] {
+            let arg = serde_json::to_value(b).expect("an element as a script argument");
+            app.client
+                .execute("arguments[0].click();", vec![arg])
+                .await
+                .expect("ticking a campaign to compare");
+        }
+        app.screenshot("6-campaigns-picked").await;
+        app.click("campaigns-compare").await;
         app.find("compare-page").await;
         app.until("two columns", || async {
             app.all("compare-column").await.len() == 2
         })
         .await;
         app.find("chart-comparison-svg").await;
-        app.screenshot("6-compare").await;
+        app.screenshot("7-compare").await;
 
         // The text's report: carrier reports instead of opens.
         app.go(&format!("/campaigns/{text}/analytics")).await;
@@ -118,7 +137,7 @@ async fn the_demo_history_shows_on_the_dashboard_in_reports_and_on_timelines() {
         })
         .await;
         assert!(!app.exists("metric-open-rate").await);
-        app.screenshot("7-sms-report").await;
+        app.screenshot("8-sms-report").await;
 
         // A recipient who clicked: the timeline names the campaign.
         let (recipients, _) = herald_store::ledger::recipients(
@@ -149,7 +168,7 @@ async fn the_demo_history_shows_on_the_dashboard_in_reports_and_on_timelines() {
         })
         .await;
         app.scroll_to("interactions-timeline").await;
-        app.screenshot("8-timeline").await;
+        app.screenshot("9-timeline").await;
     })
     .await;
 }

@@ -43,6 +43,16 @@ describe("campaigns list", () => {
     expect(sale).toHaveTextContent("10 (5%)");
   });
 
+  it("shows no opens or clicks for a text, which has no pixel and no tracked links", async () => {
+    const { campaigns } = setup();
+    campaigns.add({ name: "Flash sale text", channel: "sms", status: "sent", counts: { recipients: 80, queued: 0, sent: 80, failed: 0, inDoubt: 0, suppressed: 0, opened: 0, clicked: 0, delivered: 75, undelivered: 2 }, finishedAt: Date.now() });
+    renderApp("/campaigns");
+    const row = await screen.findByTestId("campaign-row");
+    expect(row).toHaveTextContent("80");
+    expect(within(row).getByTestId("campaign-opens")).toHaveTextContent(/^—$/);
+    expect(within(row).getByTestId("campaign-clicks")).toHaveTextContent(/^—$/);
+  });
+
   it("searches through campaigns_list as the person types, and says when nothing matches", async () => {
     const { fake, campaigns } = setup();
     campaigns.add({ name: "Spring sale" });

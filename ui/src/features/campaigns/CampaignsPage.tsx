@@ -225,11 +225,12 @@ export function CampaignsPage() {
                     <Table.Td ta="right" className="tabular">
                       <Text size="sm">{c.counts.sent > 0 ? formatCount(c.counts.sent) : "—"}</Text>
                     </Table.Td>
-                    <Table.Td ta="right" className="tabular">
-                      <Text size="sm">{c.counts.sent > 0 ? `${formatCount(c.counts.opened)}${pct(c.counts.opened, c.counts.sent)}` : "—"}</Text>
+                    {/* A text has no open pixel and no tracked links: nothing to count there. */}
+                    <Table.Td ta="right" className="tabular" data-testid="campaign-opens">
+                      <Text size="sm">{c.channel === "email" && c.counts.sent > 0 ? `${formatCount(c.counts.opened)}${pct(c.counts.opened, c.counts.sent)}` : "—"}</Text>
                     </Table.Td>
-                    <Table.Td ta="right" className="tabular">
-                      <Text size="sm">{c.counts.sent > 0 ? `${formatCount(c.counts.clicked)}${pct(c.counts.clicked, c.counts.sent)}` : "—"}</Text>
+                    <Table.Td ta="right" className="tabular" data-testid="campaign-clicks">
+                      <Text size="sm">{c.channel === "email" && c.counts.sent > 0 ? `${formatCount(c.counts.clicked)}${pct(c.counts.clicked, c.counts.sent)}` : "—"}</Text>
                     </Table.Td>
                     <Table.Td>
                       <WhenCell c={c} />
@@ -282,7 +283,7 @@ export function CampaignsPage() {
     <Page>
       <PageHeader
         title="Campaigns"
-        description="Emails to your segments: drafts, scheduled sends and how the sent ones did."
+        description="Emails and texts to your segments: drafts, scheduled sends and how the sent ones did."
         actions={status === "ready" && !any ? undefined : <NewCampaignButton testId="campaigns-new" />}
       />
       {body}
