@@ -138,7 +138,11 @@ impl CampaignRun {
         let on_wire = wire.acquire().await.map_err(|e| {
             EngineError::Internal(anyhow::anyhow!("the send slots were closed: {e}"))
         })?;
-        self.limiter.release().await;
+        // Checked before the second gate too: a provider's Retry-After can
+        // hold it for minutes, and a pause must not wait for that.
+        if !self.stopping(fatal) {
+            self.limiter.release().await;
+        }
         if self.stopping(fatal) {
             // Nothing of it went out: back to the queue, not left in doubt.
             drop(on_wire);
