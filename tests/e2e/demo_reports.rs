@@ -1,7 +1,8 @@
 //! The demo workspace's campaign history in the app: the dashboard lists
 //! its campaigns with their rates, a campaign's report draws its charts
 //! from the rollups, two campaigns compare side by side, an SMS report shows
-//! carrier reports, and a recipient's timeline shows what they did.
+//! carrier reports, a recipient's timeline shows what they did, and
+//! Settings → Notifications shows how each event is told.
 
 use herald_store::campaigns::{self, CampaignQuery};
 
@@ -169,6 +170,12 @@ async fn the_demo_history_shows_on_the_dashboard_in_reports_and_on_timelines() {
         .await;
         app.scroll_to("interactions-timeline").await;
         app.screenshot("9-timeline").await;
+
+        // Settings → Notifications: how each event is told.
+        app.go("/settings").await;
+        app.scroll_to("notifications-section").await;
+        app.find("notification-pref-campaignCompleted").await;
+        app.screenshot("10-notification-settings").await;
     })
     .await;
 }

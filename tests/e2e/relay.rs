@@ -158,16 +158,21 @@ async fn keys_made_in_the_app_let_a_real_relay_unsubscribe_a_contact_on_sync() {
         })
         .await;
 
+        // The demo data's own history is in the store already.
+        let before = relay_events::count(&store).await.unwrap();
         one_click_unsubscribe(&relay.url(), &signing_key, contact).await;
         app.click("relay-sync-now").await;
         app.until("the sync to finish", || async {
             app.content("relay-outcome").await.starts_with("Synced")
         })
         .await;
+        // Grouped or not as the webview's locale writes numbers.
+        let applied = format!("{} events applied in all", before + 1);
         app.until("the status to show the applied event", || async {
             app.content("relay-sync-status")
                 .await
-                .contains("1 event applied in all")
+                .replace(',', "")
+                .contains(&applied)
         })
         .await;
         let status = app.content("relay-sync-status").await;
@@ -176,7 +181,7 @@ async fn keys_made_in_the_app_let_a_real_relay_unsubscribe_a_contact_on_sync() {
         app.scroll_to("relay-section").await;
         app.screenshot("3-relay-synced").await;
 
-        assert_eq!(relay_events::count(&store).await.unwrap(), 1);
+        assert_eq!(relay_events::count(&store).await.unwrap(), before + 1);
         let ledger = consent_events::for_contact(&store, ada.id).await.unwrap();
         let from_relay: Vec<_> = ledger.iter().filter(|r| r.source == "relay").collect();
         assert_eq!(

@@ -195,8 +195,9 @@ async fn a_nested_segment_built_in_the_app_counts_what_the_cli_counts() {
             .await
             .expect("scrolling to Save");
         app.click("segment-save").await;
+        // Beside the demo's own two segments.
         app.until("the saved segment in the list", || async {
-            app.all("segment-count").await.len() == 1
+            app.all("segment-count").await.len() == 3
         })
         .await;
         app.screenshot("list").await;
