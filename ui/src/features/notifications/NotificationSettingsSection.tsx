@@ -98,6 +98,7 @@ export function NotificationSettingsSection() {
               />
               <NumberInput
                 label="Bounce rate line (%)"
+                description="Above 2 % usually means an outdated list"
                 value={form.bounceRatePercent}
                 onChange={number("bounceRatePercent")}
                 min={0}
@@ -109,6 +110,7 @@ export function NotificationSettingsSection() {
               />
               <NumberInput
                 label="Relay unreachable after (minutes)"
+                description="How long syncs may fail before you are told"
                 value={form.relayDownMinutes}
                 onChange={number("relayDownMinutes")}
                 min={1}
