@@ -3,6 +3,7 @@
 mod analytics;
 mod analytics_sync;
 mod generate;
+mod measure;
 mod segments;
 mod send;
 mod send_data;

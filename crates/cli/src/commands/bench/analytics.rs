@@ -32,6 +32,7 @@ use sqlx::{Connection, SqliteConnection};
 use uuid::Uuid;
 
 use super::super::print_json;
+use super::measure::{load_average, ms, percentile, remove_workspace};
 use super::{analytics_sync, generate};
 use crate::cli::BenchAnalyticsArgs;
 
@@ -40,40 +41,6 @@ const DAY_MS: i64 = 86_400_000;
 /// The targets (issue 8) on this 2-core machine.
 const PER_CAMPAIGN_TARGET_MS: f64 = 50.0;
 const DASHBOARD_TARGET_MS: f64 = 100.0;
-
-/// The nearest-rank percentile of sorted samples.
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> f64 {
-    (d.as_secs_f64() * 1e5).round() / 100.0
-}
-
-fn load_average() -> Option<String> {
-    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
-    Some(
-        text.split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
-}
-
-fn remove_workspace(db: &Path) {
-    for stale in [
-        db.to_owned(),
-        db.with_extension("sqlite3-wal"),
-        db.with_extension("sqlite3-shm"),
-        db.with_extension("sqlite3-journal"),
-    ] {
-        let _ = std::fs::remove_file(stale);
-    }
-}
 
 async fn bulk_connection(path: &Path) -> anyhow::Result<SqliteConnection> {
     let options = SqliteConnectOptions::new()

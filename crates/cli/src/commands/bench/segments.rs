@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 
 use super::super::print_json;
 use super::generate::{self, GENERATOR_VERSION};
+use super::measure::{load_average, ms, percentile, remove_workspace};
 use crate::cli::BenchSegmentsArgs;
 
 const DB_FILE: &str = "bench-segments.sqlite3";
@@ -78,19 +79,6 @@ fn cases(generated_at_ms: i64) -> Vec<Case> {
             ]}),
         },
     ]
-}
-
-/// The nearest-rank percentile of sorted samples.
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> f64 {
-    (d.as_secs_f64() * 1000.0 * 100.0).round() / 100.0
 }
 
 /// Timings of one filter's previews: the first run apart, then the
@@ -232,28 +220,6 @@ fn current_rss_bytes() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
-}
-
-/// The 1, 5 and 15 minute load averages (Linux), to judge how quiet the
-/// machine was.
-fn load_average() -> Option<String> {
-    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
-    Some(
-        text.split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
-}
-
-fn remove_workspace(db: &Path) {
-    for stale in [
-        db.to_owned(),
-        db.with_extension("sqlite3-wal"),
-        db.with_extension("sqlite3-shm"),
-    ] {
-        let _ = std::fs::remove_file(stale);
-    }
 }
 
 /// The marker of a kept workspace, when it matches what is asked for.

@@ -6,7 +6,7 @@
 //! sink's own limit: the same message sent back to back by the minimal
 //! client (`raw_limit`) on as many connections, with TCP_NODELAY on and off.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,6 +25,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::super::print_json;
+use super::measure::{load_average, remove_workspace};
 use super::send_data;
 use super::smtp_sink::SmtpSink;
 use crate::cli::BenchSendArgs;
@@ -371,29 +372,4 @@ async fn raw_limit(
         seconds,
         rate: messages as f64 / seconds,
     })
-}
-
-/// The 1, 5 and 15 minute load averages (Linux), to judge how quiet the
-/// machine was.
-fn load_average() -> Option<String> {
-    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
-    Some(
-        text.split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
-}
-
-fn remove_workspace(db: &Path) {
-    let mut lock = db.as_os_str().to_owned();
-    lock.push(".send-lock");
-    for stale in [
-        db.to_owned(),
-        db.with_extension("sqlite3-wal"),
-        db.with_extension("sqlite3-shm"),
-        PathBuf::from(lock),
-    ] {
-        let _ = std::fs::remove_file(stale);
-    }
 }
