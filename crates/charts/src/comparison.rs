@@ -96,18 +96,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
         )?;
     let x_fmt = |h: &i32| format!("{h} h");
     let y_fmt = |v: &i64| frame::compact(*v);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
+    frame::themed_mesh(&mut chart.configure_mesh(), palette)
         .x_desc("Hours since send")
         .y_desc("Opens per hour")
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
-        .label_style(label_style.clone())
-        .axis_desc_style(frame::desc(palette))
-        .axis_style(palette.axis)
-        .bold_line_style(palette.grid)
-        .light_line_style(TRANSPARENT)
         .draw()?;
     let mut hover = Vec::new();
     for (line, (name, color)) in overlay.lines.iter().zip(&entries) {

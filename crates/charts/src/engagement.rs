@@ -163,18 +163,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
         )?;
     let x_fmt = |i: &i32| tick_labels.get(i).cloned().unwrap_or_default();
     let y_fmt = |v: &i64| frame::compact(*v);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
+    frame::themed_mesh(&mut chart.configure_mesh(), palette)
         .x_desc(format!("Time ({})", series.zone))
         .y_desc(format!("Opens and clicks per {}", unit(series.bucket)))
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
-        .label_style(label_style.clone())
-        .axis_desc_style(frame::desc(palette))
-        .axis_style(palette.axis)
-        .bold_line_style(palette.grid)
-        .light_line_style(TRANSPARENT)
         .draw()?;
     let dots = series.points.len() <= 60;
     let mut hover = Vec::with_capacity(series.points.len() * 2);

@@ -80,6 +80,26 @@ pub(crate) fn desc(palette: &Palette) -> TextStyle<'static> {
     (FAMILY, LABEL_SIZE).into_font().color(&palette.muted)
 }
 
+/// A chart's mesh in the theme: its labels, axis names, axis and grid
+/// lines in the palette's colours, horizontal grid lines only. Each chart
+/// adds its own axis names and label formatters, then draws.
+pub(crate) fn themed_mesh<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>,
+    palette: &Palette,
+) -> &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: plotters::coord::ranged1d::Ranged,
+    Y: plotters::coord::ranged1d::Ranged,
+    DB: DrawingBackend,
+{
+    mesh.disable_x_mesh()
+        .label_style(text(palette))
+        .axis_desc_style(desc(palette))
+        .axis_style(palette.axis)
+        .bold_line_style(palette.grid)
+        .light_line_style(TRANSPARENT)
+}
+
 /// The widest of `labels` in pixels, in `style`.
 pub(crate) fn widest<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

@@ -107,18 +107,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
         )?;
     let x_fmt = |x: &i32| names.get((x / SLOT) as usize).cloned().unwrap_or_default();
     let y_fmt = |v: &i64| frame::compact(*v);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
+    frame::themed_mesh(&mut chart.configure_mesh(), palette)
         .x_desc("Step")
         .y_desc("People")
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
-        .label_style(label_style.clone())
-        .axis_desc_style(frame::desc(palette))
-        .axis_style(palette.axis)
-        .bold_line_style(palette.grid)
-        .light_line_style(TRANSPARENT)
         .draw()?;
     let above = label_style.pos(Pos::new(HPos::Center, VPos::Bottom));
     let mut hover = Vec::with_capacity(n);

@@ -86,18 +86,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
         )?;
     let x_fmt = |x: &i32| labels.get((x / SLOT) as usize).cloned().unwrap_or_default();
     let y_fmt = |v: &i64| frame::compact(*v);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
+    frame::themed_mesh(&mut chart.configure_mesh(), palette)
         .x_desc(format!("Week starting ({})", growth.zone.name()))
         .y_desc("People per week")
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
-        .label_style(label_style.clone())
-        .axis_desc_style(frame::desc(palette))
-        .axis_style(palette.axis)
-        .bold_line_style(palette.grid)
-        .light_line_style(TRANSPARENT)
         .draw()?;
     let mut hover = Vec::with_capacity(weeks.len() * 3);
     let mut point = |chart_xy: (i32, i32), series: &str, label: &str, value: String, color| {
