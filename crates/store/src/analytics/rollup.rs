@@ -207,7 +207,20 @@ async fn count(
         .await
         .context("reading a unique set")?;
         match first {
-            None => first_here = 1,
+            None => {
+                first_here = 1;
+                sqlx::query(
+                    "INSERT INTO campaign_uniques (campaign_id, metric, contact_id, first_at)
+                     VALUES (?, ?, ?, ?)",
+                )
+                .bind(row.campaign)
+                .bind(metric.as_str())
+                .bind(contact)
+                .bind(at)
+                .execute(&mut *conn)
+                .await
+                .context("adding to a unique set")?;
+            }
             // A late event earlier than the first one known: the contact's
             // first occurrence moves to this event's hour.
             Some(first) if at < first => {
@@ -237,19 +250,6 @@ async fn count(
                 }
             }
             Some(_) => {}
-        }
-        if first.is_none() {
-            sqlx::query(
-                "INSERT INTO campaign_uniques (campaign_id, metric, contact_id, first_at)
-                 VALUES (?, ?, ?, ?)",
-            )
-            .bind(row.campaign)
-            .bind(metric.as_str())
-            .bind(contact)
-            .bind(at)
-            .execute(&mut *conn)
-            .await
-            .context("adding to a unique set")?;
         }
     }
     sqlx::query(
