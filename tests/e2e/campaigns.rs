@@ -4,7 +4,7 @@
 //! personalised message per recipient. Screenshots of every step land in
 //! `$HERALD_E2E_SCREENSHOTS`.
 
-use crate::harness::{App, Smtpd};
+use crate::harness::{header, App, Smtpd};
 
 /// The people the segment holds: (first name, address).
 const PEOPLE: [(&str, &str); 3] = [
@@ -21,16 +21,6 @@ async fn step_screenshot(app: &App, label: &str) {
         .await
         .expect("scrolling to the top");
     app.screenshot(label).await;
-}
-
-/// The value of a header in a raw message (unfolded).
-fn header(raw: &str, name: &str) -> Option<String> {
-    let head = raw.split("\r\n\r\n").next()?.replace("\r\n ", " ");
-    head.lines().find_map(|line| {
-        let (key, value) = line.split_once(':')?;
-        key.eq_ignore_ascii_case(name)
-            .then(|| value.trim().to_owned())
-    })
 }
 
 #[tokio::test]

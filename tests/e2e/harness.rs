@@ -15,7 +15,7 @@ mod setup;
 mod smtpd;
 
 pub use relay_process::{free_port, http, RelayProcess};
-pub use smtpd::Smtpd;
+pub use smtpd::{header, Smtpd};
 
 /// How long to wait for the UI to reach a state before failing.
 pub const PATIENCE: Duration = Duration::from_secs(20);

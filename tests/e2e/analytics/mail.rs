@@ -2,6 +2,8 @@
 //! mail client would load, read out of the raw messages the test SMTP
 //! server (`harness::Smtpd`) kept.
 
+use crate::harness::header;
+
 /// What a recipient's mail client can load from one message: the open
 /// pixel and the tracked links, as full relay URLs.
 #[derive(Debug, Clone)]
@@ -27,16 +29,6 @@ impl Tracked {
             links,
         }
     }
-}
-
-/// The value of a header in a raw message (unfolded).
-fn header(raw: &str, name: &str) -> Option<String> {
-    let head = raw.split("\r\n\r\n").next()?.replace("\r\n ", " ");
-    head.lines().find_map(|line| {
-        let (key, value) = line.split_once(':')?;
-        key.eq_ignore_ascii_case(name)
-            .then(|| value.trim().to_owned())
-    })
 }
 
 /// Undoes what quoted-printable does to a URL: soft line breaks and `=3D`.

@@ -75,3 +75,13 @@ impl Drop for Smtpd {
         let _ = self.child.wait();
     }
 }
+
+/// The value of a header in a raw message (unfolded).
+pub fn header(raw: &str, name: &str) -> Option<String> {
+    let head = raw.split("\r\n\r\n").next()?.replace("\r\n ", " ");
+    head.lines().find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(name)
+            .then(|| value.trim().to_owned())
+    })
+}
