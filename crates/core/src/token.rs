@@ -1,5 +1,5 @@
 //! Signed tokens for the relay's public links: open pixels, click
-//! redirects and unsubscribe pages.
+//! redirects, unsubscribe pages and web versions of an email.
 //!
 //! The desktop signs a token per recipient and link with the workspace's
 //! [`SigningKey`]; the relay verifies it with its [`KeyRing`] (the current
@@ -61,6 +61,8 @@ pub enum TokenKind {
     Open,
     Click,
     Unsubscribe,
+    /// The web version of a campaign's email, for the recipient it was sent to.
+    View,
 }
 
 impl TokenKind {
@@ -69,6 +71,7 @@ impl TokenKind {
             TokenKind::Open => 1,
             TokenKind::Click => 2,
             TokenKind::Unsubscribe => 3,
+            TokenKind::View => 4,
         }
     }
 
@@ -77,6 +80,7 @@ impl TokenKind {
             1 => Some(TokenKind::Open),
             2 => Some(TokenKind::Click),
             3 => Some(TokenKind::Unsubscribe),
+            4 => Some(TokenKind::View),
             _ => None,
         }
     }
@@ -258,8 +262,10 @@ fn decode_claims(signed: &[u8]) -> Result<Claims, TokenError> {
             check_click_url(url)?;
             Some(url.to_owned())
         }
-        TokenKind::Open | TokenKind::Unsubscribe if rest.is_empty() => None,
-        TokenKind::Open | TokenKind::Unsubscribe => return Err(TokenError::Length),
+        TokenKind::Open | TokenKind::Unsubscribe | TokenKind::View if rest.is_empty() => None,
+        TokenKind::Open | TokenKind::Unsubscribe | TokenKind::View => {
+            return Err(TokenError::Length)
+        }
     };
     Ok(Claims {
         kind,

@@ -7,6 +7,7 @@ const KEY: &str = "3:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
 const OPEN: &str = "AQMBAQGTobLD1H5fimscLT5PWmsBk6Gyw9RwAIAAAAAAAAABdl7PSSw1GwdTVU9XYliK_w";
 const CLICK: &str = "AQMCAQGTobLD1H5fimscLT5PWmsBk6Gyw9RwAIAAAAAAAAABACxodHRwczovL2V4YW1wbGUuY29tL3NwcmluZz91dG1fc291cmNlPWhlcmFsZF35sBXIxQF7qrT2XxSE8VU";
 const UNSUB: &str = "AQMDAgGTobLD1H5fimscLT5PWmsBk6Gyw9RwAIAAAAAAAAABFVZ7unmcdmN1mgvEjH6jUg";
+const VIEW: &str = "AQMEAQGTobLD1H5fimscLT5PWmsBk6Gyw9RwAIAAAAAAAAAB3yUkX1kmjhsdhV7mdvcllQ";
 const CLICK_URL: &str = "https://example.com/spring?utm_source=herald";
 
 fn key() -> SigningKey {
@@ -38,7 +39,7 @@ fn claims(kind: TokenKind, channel: Channel, url: Option<&str>) -> Claims {
     }
 }
 
-fn all_vectors() -> [(&'static str, TokenKind, Claims); 3] {
+fn all_vectors() -> [(&'static str, TokenKind, Claims); 4] {
     [
         (
             OPEN,
@@ -54,6 +55,11 @@ fn all_vectors() -> [(&'static str, TokenKind, Claims); 3] {
             UNSUB,
             TokenKind::Unsubscribe,
             claims(TokenKind::Unsubscribe, Channel::Sms, None),
+        ),
+        (
+            VIEW,
+            TokenKind::View,
+            claims(TokenKind::View, Channel::Email, None),
         ),
     ]
 }
@@ -161,7 +167,12 @@ fn truncated_and_extended_tokens_are_refused() {
 #[test]
 fn a_token_of_one_kind_is_refused_on_another_kinds_route() {
     for (token, kind, _) in all_vectors() {
-        for other in [TokenKind::Open, TokenKind::Click, TokenKind::Unsubscribe] {
+        for other in [
+            TokenKind::Open,
+            TokenKind::Click,
+            TokenKind::Unsubscribe,
+            TokenKind::View,
+        ] {
             if other != kind {
                 assert_eq!(ring().verify(token, other), Err(TokenError::WrongKind));
             }
