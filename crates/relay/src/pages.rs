@@ -1,5 +1,6 @@
 //! The few HTML pages the relay shows people: the unsubscribe page, its
-//! confirmation, the resubscribe confirmation and "link not valid".
+//! confirmation, the resubscribe confirmation, "link not valid" and "web
+//! version not available".
 //!
 //! Each page is self-contained (inline CSS, no scripts, images, fonts or
 //! other requests), sets no cookies, and is sent with a CSP that allows
@@ -125,6 +126,17 @@ pub fn not_found() -> Response {
         "Link not valid",
         "<h1>This link is not valid</h1><p>It may have been copied incompletely.</p>",
     )
+}
+
+/// `GET /v/{token}` with a good token, but no web version stored for its
+/// campaign (never uploaded, or removed).
+pub fn web_view_unavailable(workspace: &str) -> Response {
+    let body = format!(
+        "<h1>This email's web version is not available.</h1><p>The email from \
+         <strong>{name}</strong> in your inbox is not affected.</p>",
+        name = escape(workspace),
+    );
+    page(StatusCode::NOT_FOUND, "Not available", &body)
 }
 
 /// A body the unsubscribe endpoint does not understand.

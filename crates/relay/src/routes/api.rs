@@ -35,11 +35,11 @@ struct AckBody {
     cursor: String,
 }
 
-fn error(status: StatusCode, message: &str) -> Response {
+pub(super) fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(serde_json::json!({ "error": message }))).into_response()
 }
 
-fn unauthorized() -> Response {
+pub(super) fn unauthorized() -> Response {
     let mut response = error(StatusCode::UNAUTHORIZED, "unauthorized");
     response.headers_mut().insert(
         header::WWW_AUTHENTICATE,
@@ -48,7 +48,7 @@ fn unauthorized() -> Response {
     response
 }
 
-fn authorized(state: &AppState, headers: &HeaderMap) -> bool {
+pub(super) fn authorized(state: &AppState, headers: &HeaderMap) -> bool {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

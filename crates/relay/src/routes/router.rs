@@ -7,11 +7,12 @@ use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use super::web_view::{self, WEB_VIEW_BODY_LIMIT};
 use super::{api, tracking, unsubscribe, webhook};
 use crate::net;
 use crate::state::AppState;
@@ -33,6 +34,8 @@ pub fn app(state: AppState) -> Router {
             get(unsubscribe::ask).post(unsubscribe::confirm),
         )
         .route("/u/{token}/resubscribe", post(unsubscribe::resubscribe))
+        // get() answers HEAD too, with the same headers and no body.
+        .route("/v/{token}", get(web_view::show))
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .layer(RequestBodyLimitLayer::new(limits.public_body));
     // Webhooks are authenticated by signature and never rate limited: a
@@ -72,14 +75,26 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/events", get(api::events))
         .route("/api/v1/ack", post(api::ack))
         .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT));
+    // A campaign's whole HTML: the one API body that may be large. The
+    // handler reads it itself, after the token check, up to the same limit.
+    let web_view_api = Router::new()
+        .route(
+            "/api/v1/campaigns/{campaign_id}/web-view",
+            put(web_view::upload).delete(web_view::remove),
+        )
+        .layer(RequestBodyLimitLayer::new(WEB_VIEW_BODY_LIMIT));
     Router::new()
         .route("/healthz", get(healthz))
         .merge(public)
         .merge(webhooks)
         .merge(api)
+        .merge(web_view_api)
         .fallback(not_found)
         .layer(RequestBodyLimitLayer::new(
-            limits.public_body.max(limits.webhook_body),
+            limits
+                .public_body
+                .max(limits.webhook_body)
+                .max(WEB_VIEW_BODY_LIMIT),
         ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

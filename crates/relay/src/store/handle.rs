@@ -7,8 +7,10 @@ use std::time::Duration;
 use anyhow::Context as _;
 use tokio::sync::{mpsc, oneshot, Mutex};
 use tokio::task::JoinHandle;
+use uuid::Uuid;
 
 use super::types::{StoreError, StoredEvent, Write, Written};
+use super::web_view::{self, WebView};
 use super::writer::{self, Job, JobOutcome, Writer};
 use super::{postgres, sqlite};
 
@@ -36,6 +38,7 @@ impl Default for StoreOptions {
     }
 }
 
+/// The pool: every read, and the rare web-view writes (`web_view`).
 pub(super) enum Reader {
     Sqlite(sqlx::SqlitePool),
     Postgres(sqlx::PgPool),
@@ -146,6 +149,46 @@ impl Store {
         };
         result
             .context("reading the ack cursor")
+            .map_err(|e| StoreError::internal(&e))
+    }
+
+    /// Stores `campaign`'s web version, replacing any earlier upload;
+    /// returns once it is committed. Not through the group-commit writer
+    /// (see [`web_view`](super::web_view) for why that is fine).
+    pub async fn put_web_view(
+        &self,
+        campaign: Uuid,
+        subject: &str,
+        html: &str,
+    ) -> Result<(), StoreError> {
+        let result = match &self.inner.reader {
+            Reader::Sqlite(pool) => web_view::put_sqlite(pool, campaign, subject, html).await,
+            Reader::Postgres(pool) => web_view::put_postgres(pool, campaign, subject, html).await,
+        };
+        result
+            .context("storing a web view")
+            .map_err(|e| StoreError::internal(&e))
+    }
+
+    /// `campaign`'s web version, if one was uploaded.
+    pub async fn web_view(&self, campaign: Uuid) -> Result<Option<WebView>, StoreError> {
+        let result = match &self.inner.reader {
+            Reader::Sqlite(pool) => web_view::get_sqlite(pool, campaign).await,
+            Reader::Postgres(pool) => web_view::get_postgres(pool, campaign).await,
+        };
+        result
+            .context("reading a web view")
+            .map_err(|e| StoreError::internal(&e))
+    }
+
+    /// Removes `campaign`'s web version; `false` when there was none.
+    pub async fn delete_web_view(&self, campaign: Uuid) -> Result<bool, StoreError> {
+        let result = match &self.inner.reader {
+            Reader::Sqlite(pool) => web_view::delete_sqlite(pool, campaign).await,
+            Reader::Postgres(pool) => web_view::delete_postgres(pool, campaign).await,
+        };
+        result
+            .context("deleting a web view")
             .map_err(|e| StoreError::internal(&e))
     }
 

@@ -6,6 +6,9 @@
 //! batch in one transaction and only then answers each waiter, so a 2xx is
 //! never sent for an event that is not on disk.
 //!
+//! It also keeps each campaign's web version ([`WebView`], the page
+//! `/v/{token}` serves): rare uploads written straight through the pool.
+//!
 //! ```no_run
 //! # async fn example() -> Result<(), herald_relay::store::StoreError> {
 //! use herald_relay::event::{EventKind, NewEvent};
@@ -24,7 +27,9 @@ mod postgres;
 mod row;
 mod sqlite;
 mod types;
+mod web_view;
 mod writer;
 
 pub use handle::{Store, StoreOptions};
 pub use types::{Nonce, StoreError, StoredEvent, Write, Written};
+pub use web_view::WebView;

@@ -12,3 +12,4 @@ mod store;
 mod tracking;
 mod unsubscribe;
 mod vonage_sms;
+mod web_view;

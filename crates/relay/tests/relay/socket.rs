@@ -19,7 +19,7 @@ async fn start(
 }
 
 /// Reads one response with a Content-Length body off `stream`.
-async fn read_response(stream: &mut TcpStream) -> String {
+pub async fn read_response(stream: &mut TcpStream) -> String {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 /// Runs `test` on a fresh SQLite file, then on a fresh PostgreSQL database
 /// when HERALD_TEST_POSTGRES_URL is set.
-async fn on_each_backend<F, Fut>(test: F)
+pub async fn on_each_backend<F, Fut>(test: F)
 where
     F: Fn(String) -> Fut,
     Fut: Future<Output = ()>,
