@@ -13,3 +13,4 @@ mod tracking;
 mod unsubscribe;
 mod vonage_sms;
 mod web_view;
+mod web_view_page;
