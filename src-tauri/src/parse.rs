@@ -179,6 +179,44 @@ pub fn check_field(
     }
 }
 
+/// The most recipients one test send goes to, by email or text: enough for
+/// a team, too few to be a campaign that skips consent and the ledger.
+pub const MAX_TEST_RECIPIENTS: usize = 5;
+
+/// The phone numbers of a test text: blanks dropped, each parsed in the
+/// workspace's default region, 1 to [`MAX_TEST_RECIPIENTS`] of them; an
+/// error names `field` and the number it is about.
+pub fn test_numbers(
+    raw: &[String],
+    region: Option<CountryCode>,
+    field: &str,
+) -> CommandResult<Vec<PhoneNumber>> {
+    let numbers = raw
+        .iter()
+        .filter_map(|n| present(n))
+        .map(|n| {
+            PhoneNumber::parse(n, region)
+                .map_err(|e| CommandError::validation(field, format!("{n}: {e}")))
+        })
+        .collect::<CommandResult<Vec<_>>>()?;
+    if numbers.is_empty() {
+        return Err(CommandError::validation(
+            field,
+            "enter at least one phone number",
+        ));
+    }
+    if numbers.len() > MAX_TEST_RECIPIENTS {
+        return Err(CommandError::validation(
+            field,
+            format!(
+                "a test goes to {MAX_TEST_RECIPIENTS} numbers at most, not {}",
+                numbers.len()
+            ),
+        ));
+    }
+    Ok(numbers)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,5 +292,27 @@ mod tests {
         assert_eq!((empty.ok, empty.normalized), (true, None));
         let hinted = check_field(CheckedField::Phone, "030 901820", Some("DE"), us);
         assert_eq!(hinted.normalized.as_deref(), Some("+4930901820"));
+    }
+
+    #[test]
+    fn test_numbers_drop_blanks_and_name_the_field_and_the_bad_number() {
+        let us = CountryCode::parse("US").ok();
+        let raw = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let parsed = test_numbers(&raw(&[" (201) 555-0123 ", "", "  "]), us, "numbers").unwrap();
+        assert_eq!(
+            parsed,
+            vec![PhoneNumber::parse("+12015550123", None).unwrap()]
+        );
+        let bad = test_numbers(&raw(&["+12015550123", "12"]), us, "addresses").unwrap_err();
+        assert_eq!(bad.field.as_deref(), Some("addresses"));
+        assert!(bad.message.starts_with("12: "), "{}", bad.message);
+        let none = test_numbers(&raw(&[" "]), us, "numbers").unwrap_err();
+        assert!(none.message.contains("at least one"), "{}", none.message);
+        let six = test_numbers(&raw(&["+12015550123"; 6]), us, "numbers").unwrap_err();
+        assert!(
+            six.message.contains("5 numbers at most, not 6"),
+            "{}",
+            six.message
+        );
     }
 }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use herald_core::{sms_segments, PhoneNumber};
+use herald_core::sms_segments;
 use herald_send::sms::provider::{self, SmsMessage};
 use herald_send::sms::settings::{self as sms_settings, SettingsError, SmsSettings};
 use herald_store::settings;
@@ -15,9 +15,6 @@ use crate::dto::sms_settings::{SmsSettingsInput, SmsSettingsView};
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
-/// The most numbers one test goes to: enough for a team, too few to be a
-/// campaign that skips consent.
-const MAX_TEST_NUMBERS: usize = 5;
 /// Twilio refuses longer bodies; Vonage splits at about the same size.
 const MAX_TEST_BODY_CHARS: usize = 1600;
 
@@ -160,15 +157,6 @@ pub async fn sms_test_send(
     numbers: Vec<String>,
     body: String,
 ) -> CommandResult<SmsTestReport> {
-    if numbers.is_empty() || numbers.len() > MAX_TEST_NUMBERS {
-        return Err(CommandError::validation(
-            "numbers",
-            format!(
-                "give 1 to {MAX_TEST_NUMBERS} numbers, not {}",
-                numbers.len()
-            ),
-        ));
-    }
     if body.trim().is_empty() {
         return Err(CommandError::validation("body", "write a message to send"));
     }
@@ -179,13 +167,7 @@ pub async fn sms_test_send(
         ));
     }
     let region = settings::default_region(&state.store).await?;
-    let to = numbers
-        .iter()
-        .map(|raw| {
-            PhoneNumber::parse(raw, region)
-                .map_err(|e| CommandError::validation("numbers", format!("{raw}: {e}")))
-        })
-        .collect::<CommandResult<Vec<_>>>()?;
+    let to = crate::parse::test_numbers(&numbers, region, "numbers")?;
     let settings = saved(&state).await?;
     let sms = provider_for(&state, &settings)
         .await

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use herald_core::{sms_segments, PhoneNumber};
+use herald_core::sms_segments;
 use herald_send::sms::campaign::{self as sms, SmsBody};
 use herald_send::sms::provider::SmsMessage;
 use herald_send::sms::settings::{self as sms_settings, SmsSettings, SmsSettingsInput};
@@ -14,7 +14,7 @@ use herald_store::{ledger, settings};
 use tauri::State;
 use uuid::Uuid;
 
-use super::sending::{campaign_id, personalise_for, MAX_TEST_ADDRESSES};
+use super::sending::{campaign_id, personalise_for};
 use crate::dto::sending::{CampaignPreview, SmsPreview, SmsWorstCase};
 use crate::error::{CommandError, CommandResult, ErrorKind};
 use crate::sending::sms_setup_error;
@@ -157,27 +157,7 @@ pub async fn test_send(
     contact: Option<&str>,
 ) -> CommandResult<()> {
     let region = settings::default_region(&state.store).await?;
-    let numbers: Vec<PhoneNumber> = numbers
-        .iter()
-        .map(|n| n.trim())
-        .filter(|n| !n.is_empty())
-        .map(|n| {
-            PhoneNumber::parse(n, region)
-                .map_err(|e| CommandError::validation("addresses", format!("{n}: {e}")))
-        })
-        .collect::<CommandResult<_>>()?;
-    if numbers.is_empty() {
-        return Err(CommandError::validation(
-            "addresses",
-            "enter at least one phone number",
-        ));
-    }
-    if numbers.len() > MAX_TEST_ADDRESSES {
-        return Err(CommandError::validation(
-            "addresses",
-            format!("a test goes to {MAX_TEST_ADDRESSES} numbers at most"),
-        ));
-    }
+    let numbers = crate::parse::test_numbers(numbers, region, "addresses")?;
     let campaign = campaigns::get(&state.store, CampaignId::from_uuid(id)).await?;
     let settings: SmsSettings = sms::sms_settings(&state.store)
         .await
