@@ -3,8 +3,9 @@
 //! It receives open pixels, click redirects, one-click unsubscribes and
 //! provider webhooks while the team's laptops are closed, stores every
 //! accepted hit durably before answering, and hands the events to the
-//! desktop app, which pulls them with a bearer token. It knows nothing about
-//! contacts: tokens carry ids, never addresses. The wire contract, the
+//! desktop app, which pulls them with a bearer token. It also serves each
+//! campaign's web version, which the desktop uploads without any contact's
+//! data. It knows nothing about contacts: tokens carry ids, never addresses. The wire contract, the
 //! routes and deployment are in `docs/relay.md`.
 //!
 //! ```no_run
