@@ -6,14 +6,19 @@ server rather than a stand-in.
 
     server.py --port 0 --maildir DIR [--auth user:pass]
               [--starttls CERT KEY | --implicit-tls CERT KEY]
-              [--fault RULE]...
+              [--pipelining] [--fault RULE]...
 
 Prints "READY <port>" on stdout once it accepts connections (port 0 picks a
 free one), and runs until it is killed.
 
 Each accepted message is written to DIR as NNNNNN.eml (the raw bytes the
 client sent, dots unstuffed) and NNNNNN.json (mail_from, rcpt_tos,
-connection: a number per TCP connection, tls, auth_user).
+connection: a number per TCP connection, tls, auth_user, pipelined: whether
+RCPT and DATA had already arrived when MAIL was read, i.e. the client sent
+them in one go).
+
+--pipelining offers PIPELINING (RFC 2920) in the EHLO reply; aiosmtpd reads
+pipelined commands either way but does not say so.
 
 Fault rules, each optionally limited to its first N uses with "#N":
     rcpt:ADDR=REPLY      answer RCPT TO:<ADDR> with REPLY ("550 5.1.1 no such user")
@@ -76,9 +81,10 @@ class Fault:
 
 
 class Handler:
-    def __init__(self, maildir, faults):
+    def __init__(self, maildir, faults, pipelining=False):
         self.maildir = maildir
         self.faults = faults
+        self.pipelining = pipelining
         self.numbers = itertools.count(1)
         self.connections = itertools.count(1)
 
@@ -106,9 +112,14 @@ class Handler:
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         self.connection(server)
         session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
         return responses
 
     async def handle_MAIL(self, server, session, envelope, address, options):
+        # What the client sent after MAIL and the server has not read yet
+        # (StreamReader's buffer: private, but this is a test server).
+        envelope.herald_pipelined = b"RCPT" in bytes(getattr(server._reader, "_buffer", b""))
         if self.fault("drop", "before-mail"):
             server.transport.close()
             return "421 closing"  # never reaches the client: the transport is closed
@@ -150,6 +161,7 @@ class Handler:
             # session.ssl is set after STARTTLS only; implicit TLS shows on the transport.
             "tls": server.transport.get_extra_info("ssl_object") is not None,
             "auth_user": auth_user(session),
+            "pipelined": getattr(envelope, "herald_pipelined", False),
         }
         with open(stem + ".json.tmp", "w") as f:
             json.dump(meta, f)
@@ -186,7 +198,7 @@ def tls_context(cert, key):
 
 
 async def serve(args):
-    handler = Handler(args.maildir, [Fault(f) for f in args.fault])
+    handler = Handler(args.maildir, [Fault(f) for f in args.fault], args.pipelining)
     starttls = tls_context(*args.starttls) if args.starttls else None
     implicit = tls_context(*args.implicit_tls) if args.implicit_tls else None
     authenticator = None
@@ -225,6 +237,7 @@ def main():
     tls = parser.add_mutually_exclusive_group()
     tls.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
     tls.add_argument("--implicit-tls", nargs=2, metavar=("CERT", "KEY"))
+    parser.add_argument("--pipelining", action="store_true", help="offer PIPELINING")
     parser.add_argument("--fault", action="append", default=[], help="see the module doc")
     args = parser.parse_args()
     try:

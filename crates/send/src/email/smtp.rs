@@ -26,9 +26,11 @@
 
 mod bench;
 mod connection;
+mod dotstuff;
 mod pool;
 pub mod presets;
 mod reply;
+mod session;
 pub mod settings;
 mod tls;
 mod transaction;

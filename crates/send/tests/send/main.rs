@@ -20,5 +20,6 @@ mod sms_stand_in;
 mod sms_twilio;
 mod sms_vonage;
 mod smtp;
+mod smtp_wire;
 mod sync;
 mod sync_loop;

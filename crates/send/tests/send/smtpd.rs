@@ -31,6 +31,8 @@ pub enum Encryption {
 pub struct Options {
     pub auth: bool,
     pub tls: Encryption,
+    /// Offer PIPELINING (RFC 2920), which aiosmtpd itself does not announce.
+    pub pipelining: bool,
     pub faults: Vec<String>,
 }
 
@@ -39,6 +41,7 @@ impl Default for Options {
         Options {
             auth: false,
             tls: Encryption::None,
+            pipelining: false,
             faults: Vec::new(),
         }
     }
@@ -47,6 +50,11 @@ impl Default for Options {
 impl Options {
     pub fn fault(mut self, rule: &str) -> Options {
         self.faults.push(rule.to_owned());
+        self
+    }
+
+    pub fn pipelining(mut self) -> Options {
+        self.pipelining = true;
         self
     }
 }
@@ -70,6 +78,9 @@ pub struct Received {
     pub connection: u64,
     pub tls: bool,
     pub auth_user: Option<String>,
+    /// RCPT and DATA had arrived with MAIL, in one write.
+    pub pipelined: bool,
+    /// The message as the server decoded it (dots unstuffed).
     pub raw: Vec<u8>,
 }
 
@@ -113,6 +124,9 @@ impl Smtpd {
                 _ => "--implicit-tls",
             };
             command.arg(flag).arg(cert_path).arg(key_path);
+        }
+        if options.pipelining {
+            command.arg("--pipelining");
         }
         for fault in &options.faults {
             command.arg("--fault").arg(fault);
@@ -212,6 +226,7 @@ impl Smtpd {
                     connection: meta["connection"].as_u64().expect("a connection number"),
                     tls: meta["tls"].as_bool().unwrap_or(false),
                     auth_user: meta["auth_user"].as_str().map(str::to_owned),
+                    pipelined: meta["pipelined"].as_bool().unwrap_or(false),
                     raw,
                 }
             })

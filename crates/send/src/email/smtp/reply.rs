@@ -10,8 +10,7 @@
 //!   reply came (dropped, timed out). The server may have taken it: never
 //!   retry automatically.
 
-use lettre::transport::smtp::response::Response;
-use lettre::transport::smtp::Error as LettreError;
+use lettre::transport::smtp::response::{Response, Severity};
 
 /// The server took the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,35 +63,19 @@ pub(crate) fn reply_text(response: &Response) -> String {
         .to_owned()
 }
 
-/// What a lettre error says: the server's reply when there was one (lettre
-/// keeps its code and text), else what went wrong on the way.
-pub(crate) fn describe(err: &LettreError) -> String {
-    match (err.status(), std::error::Error::source(err)) {
-        (Some(code), Some(text)) => format!("{code} {text}").trim_end().to_owned(),
-        (Some(code), None) => code.to_string(),
-        (None, Some(cause)) => format!("{err}: {cause}"),
-        (None, None) => err.to_string(),
-    }
+/// True for a 5xx reply: the server refused for good.
+pub(crate) fn is_permanent(response: &Response) -> bool {
+    response.code().severity == Severity::PermanentNegativeCompletion
 }
 
-/// True for a 4xx reply, false for a 5xx one, `None` without a reply.
-pub(crate) fn is_transient_reply(err: &LettreError) -> Option<bool> {
-    if err.is_transient() {
-        Some(true)
-    } else if err.is_permanent() {
-        Some(false)
+/// Classifies a refusal at a stage before the end of the body was written,
+/// or of the body itself: a 5xx is permanent, a 4xx safe to retry.
+pub(crate) fn refusal(response: &Response) -> SmtpFailure {
+    let reply = reply_text(response);
+    if is_permanent(response) {
+        SmtpFailure::Permanent { reply }
     } else {
-        None
-    }
-}
-
-/// Classifies a failure at a stage before the body's end was written: a 5xx
-/// is permanent, anything else (4xx, a broken connection) safe to retry.
-pub(crate) fn before_body(err: &LettreError) -> SmtpFailure {
-    let reply = describe(err);
-    match is_transient_reply(err) {
-        Some(false) => SmtpFailure::Permanent { reply },
-        _ => SmtpFailure::Transient { reply },
+        SmtpFailure::Transient { reply }
     }
 }
 

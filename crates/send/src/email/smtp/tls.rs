@@ -1,20 +1,13 @@
-//! TLS for SMTP: which certificates are trusted, and implicit TLS (port 465)
-//! on our own socket. STARTTLS goes through lettre with the same trust.
+//! TLS for SMTP: which certificates are trusted, and the handshake on our
+//! own socket, before the greeting (implicit TLS, port 465) or after the
+//! server's 220 to STARTTLS (RFC 3207).
 
 use std::fmt;
-use std::io;
-use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
-use lettre::transport::smtp::client::{
-    AsyncTokioStream, Certificate, CertificateStore, TlsParameters,
-};
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, RootCertStore};
 use rustls_platform_verifier::BuilderVerifierExt;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
@@ -44,8 +37,8 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
 }
 
 impl Trust {
-    /// The rustls configuration for implicit TLS.
-    pub(crate) fn client_config(&self) -> Result<ClientConfig, String> {
+    /// The rustls configuration for both kinds of TLS.
+    fn client_config(&self) -> Result<ClientConfig, String> {
         let builder = ClientConfig::builder_with_provider(provider())
             .with_safe_default_protocol_versions()
             .map_err(|e| format!("TLS setup: {e}"))?;
@@ -66,30 +59,14 @@ impl Trust {
         };
         Ok(config)
     }
-
-    /// lettre's parameters for STARTTLS, with the same trust.
-    pub(crate) fn starttls_parameters(&self, host: &str) -> Result<TlsParameters, String> {
-        let mut builder = TlsParameters::builder(host.to_owned());
-        if let Trust::Only(roots) = self {
-            builder = builder.certificate_store(CertificateStore::None);
-            for der in roots {
-                let cert = Certificate::from_der(der.clone())
-                    .map_err(|e| format!("a trusted certificate is unreadable: {e}"))?;
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        builder
-            .build_rustls()
-            .map_err(|e| format!("TLS setup: {e}"))
-    }
 }
 
-/// Wraps `tcp` in TLS before the server's greeting (implicit TLS).
-pub(crate) async fn implicit(
+/// Wraps `tcp` in TLS, checking the certificate against `host` and `trust`.
+pub(crate) async fn handshake(
     tcp: TcpStream,
     host: &str,
     trust: &Trust,
-) -> Result<TlsSocket, String> {
+) -> Result<TlsStream<TcpStream>, String> {
     let name = ServerName::try_from(host.to_owned())
         .map_err(|e| format!("\"{host}\" cannot be checked against a certificate: {e}"))?;
     let connector = TlsConnector::from(Arc::new(trust.client_config()?));
@@ -97,48 +74,5 @@ pub(crate) async fn implicit(
         .connect(name, tcp)
         .await
         .map_err(|e| format!("TLS handshake with {host} failed: {e}"))?;
-    Ok(TlsSocket(stream))
-}
-
-/// A TLS stream lettre can drive (its stream trait wants `peer_addr` and `Debug`).
-pub(crate) struct TlsSocket(TlsStream<TcpStream>);
-
-impl fmt::Debug for TlsSocket {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("TlsSocket")
-    }
-}
-
-impl AsyncTokioStream for TlsSocket {
-    fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.0.get_ref().0.peer_addr()
-    }
-}
-
-impl AsyncRead for TlsSocket {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.0).poll_read(cx, buf)
-    }
-}
-
-impl AsyncWrite for TlsSocket {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.0).poll_write(cx, buf)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.0).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.0).poll_shutdown(cx)
-    }
+    Ok(stream)
 }
