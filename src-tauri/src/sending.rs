@@ -290,5 +290,8 @@ pub fn setup_error(e: email::SetupError) -> CommandError {
         email::SetupError::Keychain(e) => e.into(),
         email::SetupError::Store(e) => e.into(),
         email::SetupError::Settings(e) => CommandError::validation("smtp", e.to_string()),
+        e @ email::SetupError::Publish(_) => {
+            CommandError::of_kind(crate::error::ErrorKind::Relay, e.to_string())
+        }
     }
 }

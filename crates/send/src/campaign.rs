@@ -84,7 +84,9 @@ pub async fn setup(
 }
 
 /// Checks that `campaign` could be sent now (settings, content,
-/// credentials), without sending anything.
+/// credentials), without sending anything. Called before a send starts: an
+/// email that uses `web_view_url` has its web version published to the
+/// relay here ([`email::ready_to_start`]).
 pub async fn check(
     store: &Store,
     secrets: &Arc<dyn Secrets>,
@@ -92,7 +94,7 @@ pub async fn check(
 ) -> Result<(), SetupError> {
     match channel_of(store, campaign).await? {
         Channel::Email => {
-            email::prepare(store, secrets, campaign).await?;
+            email::ready_to_start(store, secrets, campaign).await?;
         }
         Channel::Sms => {
             sms::setup(store, secrets, campaign).await?;

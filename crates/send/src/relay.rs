@@ -1,5 +1,6 @@
-//! The desktop's client for its relay: `GET /healthz`, `GET /api/v1/events`
-//! and `POST /api/v1/ack`, exactly as the wire contract in docs/relay.md.
+//! The desktop's client for its relay: `GET /healthz`, `GET /api/v1/events`,
+//! `POST /api/v1/ack` and `PUT /api/v1/campaigns/{id}/web-view`, exactly as
+//! the wire contract in docs/relay.md.
 //!
 //! One `reqwest` client per relay (rustls on ring, connections kept alive
 //! between pages, a connect and a whole-request timeout). Errors are sorted
@@ -28,7 +29,9 @@ use std::time::Duration;
 use herald_store::relay_events::RelayEvent;
 use reqwest::StatusCode;
 use serde::Deserialize;
+use uuid::Uuid;
 
+use crate::email::compose::WebVersion;
 use crate::secrets::Secret;
 
 pub use self::url::RelayUrl;
@@ -37,6 +40,9 @@ pub use self::url::RelayUrl;
 pub const MAX_PAGE: u32 = 5000;
 /// The page size the sync asks for.
 pub const DEFAULT_PAGE: u32 = 500;
+
+/// The largest web version body the relay stores (2 MiB, docs/relay.md).
+pub const MAX_WEB_VERSION: usize = 2 * 1024 * 1024;
 
 /// What went wrong talking to the relay, by what the user can do about it.
 #[derive(Debug, thiserror::Error)]
@@ -171,6 +177,47 @@ impl RelayClient {
         self.authorized(request).await.map(drop)
     }
 
+    /// `PUT /api/v1/campaigns/{campaign}/web-view`: stores the campaign's
+    /// web version, which the relay then serves at `/v/<token>` (replacing
+    /// the unsubscribe marker per reader). Publishing again replaces it.
+    /// A refusal names the relay's reply (`{"error": "..."}`).
+    pub async fn publish_web_view(
+        &self,
+        campaign: Uuid,
+        version: &WebVersion,
+    ) -> Result<(), RelayError> {
+        let path = format!("api/v1/campaigns/{campaign}/web-view");
+        let request = self
+            .http
+            .put(self.url.endpoint(&path))
+            .bearer_auth(self.token.expose())
+            .json(version);
+        let response = self.send(request).await?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
+            return Err(RelayError::Unauthorized {
+                url: self.url.to_string(),
+            });
+        }
+        let body = response.bytes().await.unwrap_or_default();
+        let reason = serde_json::from_slice::<ErrorReply>(&body)
+            .map(|reply| reply.error)
+            .unwrap_or_else(|_| String::from_utf8_lossy(&body).chars().take(200).collect());
+        let hint = match status {
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => {
+                " (this relay has no web versions yet: update it)"
+            }
+            _ => "",
+        };
+        Err(self.bad(format!(
+            "PUT /{path} answered {status}{}{reason}{hint}",
+            if reason.is_empty() { "" } else { ": " }
+        )))
+    }
+
     /// Sends a request with the token; 401 and 403 mean the token is wrong,
     /// any other status but a success is the relay's problem.
     async fn authorized(
@@ -212,6 +259,12 @@ impl RelayClient {
             detail,
         }
     }
+}
+
+/// The relay's error body.
+#[derive(Deserialize)]
+struct ErrorReply {
+    error: String,
 }
 
 /// The innermost cause ("Connection refused (os error 111)"): reqwest's

@@ -7,7 +7,8 @@
 
 use anyhow::Context;
 use herald_core::SegmentId;
-use herald_send::email::compose::{self, Part};
+use herald_send::email::campaign::relay_signing;
+use herald_send::email::compose::{self, Part, Relay};
 use herald_store::campaigns::{self, AttachmentId, CampaignId, CampaignQuery, Editor, TemplateId};
 use herald_store::{campaign_attachments, campaign_templates, segments};
 use tauri::State;
@@ -40,7 +41,8 @@ fn optional_id<T>(
 }
 
 /// Refuses a subject, preheader or body whose personalisation would not
-/// render: a syntax error or a variable contacts do not have.
+/// render: a syntax error, a variable contacts do not have, or
+/// `web_view_url` without a relay to serve the web version.
 async fn check_personalisation(state: &AppState, input: &CampaignInput) -> CommandResult<()> {
     let known: Vec<String> = segments::custom_fields(&state.store)
         .await?
@@ -53,9 +55,24 @@ async fn check_personalisation(state: &AppState, input: &CampaignInput) -> Comma
         ("html", Part::Html, Some(input.html.as_str())),
         ("textBody", Part::Text, input.text_body.as_deref()),
     ];
+    // The keychain is only asked when the variable may be there: saving
+    // must not depend on it otherwise.
+    let mentions_web_view = parts
+        .iter()
+        .any(|(_, _, source)| source.is_some_and(|s| s.contains("web_view_url")));
+    let relay = if mentions_web_view
+        && relay_signing(&state.store, &state.secrets)
+            .await
+            .map_err(crate::sending::setup_error)?
+            .is_some()
+    {
+        Relay::Set
+    } else {
+        Relay::NotSet
+    };
     for (field, part, source) in parts {
         if let Some(source) = source.filter(|s| !s.trim().is_empty()) {
-            compose::validate(source, part, &known)
+            compose::validate(source, part, &known, relay)
                 .map_err(|issue| CommandError::validation(field, issue.to_string()))?;
         }
     }

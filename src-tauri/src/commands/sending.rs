@@ -249,6 +249,10 @@ pub async fn campaign_test_send(
     let smtp = email::smtp_settings(&state.store)
         .await
         .map_err(setup_error)?;
+    // So that the test message's web version link works.
+    email::publish_web_version(&state.store, &state.secrets, &prepared)
+        .await
+        .map_err(setup_error)?;
     let password = match smtp.username() {
         Some(_) => herald_send::email::smtp::settings::password(Arc::clone(&state.secrets))
             .await

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::{app, error_of, TestApp};
+use super::{app, app_with, error_of, TestApp};
 
 fn input(name: &str, html: &str) -> Value {
     json!({"channel": "email", "name": name, "segmentId": null,
@@ -104,6 +104,25 @@ fn validation_errors_name_the_input_at_fault() {
     assert_eq!(error_of(&err), ("validation", Some("segmentId")));
 
     assert_eq!(app.ok("campaigns_list", json!({})), json!([]));
+}
+
+#[test]
+fn the_web_version_link_is_refused_at_save_time_until_a_relay_is_set_up() {
+    let app = app_with(std::sync::Arc::new(
+        herald_send::secrets::MemorySecrets::default(),
+    ));
+    let html = "<p>Hi</p>\n<p><a href=\"{{ web_view_url }}\">Read it online</a></p>";
+    let err = app.err("campaigns_create", json!({"input": input("Online", html)}));
+    assert_eq!(error_of(&err), ("validation", Some("html")));
+    assert_eq!(
+        err["message"],
+        "HTML body, line 2, column 16: web_view_url needs a relay: set one up in Settings → Relay"
+    );
+
+    app.ok("relay_generate_keys", json!({}));
+    app.ok("relay_set_url", json!({"url": "https://relay.example.com"}));
+    let created = app.ok("campaigns_create", json!({"input": input("Online", html)}));
+    assert_eq!(created["html"], html);
 }
 
 #[test]

@@ -9,6 +9,11 @@
 //! keychain). Without a relay nothing is tracked, and the campaign needs a
 //! mailto unsubscribe address instead: every message must carry a working
 //! way out.
+//!
+//! A campaign whose content uses `web_view_url` has its web version
+//! published to the relay before it starts ([`ready_to_start`]) and before
+//! a test send ([`publish_web_version`]), so the link works in the first
+//! message.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -27,8 +32,9 @@ use super::compose::{
 };
 use super::smtp::{self, Endpoint, SmtpFailure, SmtpPool, SmtpSettings};
 use crate::engine::{Composer, Delivery, Messenger, Outgoing, RunOptions};
-use crate::relay::RelayUrl;
+use crate::relay::{RelayError, RelayUrl, MAX_WEB_VERSION};
 use crate::secrets::{SecretName, Secrets, SecretsError};
+use crate::sync::{self, SyncError};
 
 /// The setting holding the address that unsubscribes whoever writes to it.
 pub const UNSUBSCRIBE_MAILTO: &str = "email.unsubscribe_mailto";
@@ -59,6 +65,10 @@ pub enum SetupError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Settings(#[from] smtp::SettingsError),
+    /// The relay did not take the web version: unreachable, the API token
+    /// refused, or it answered with an error (named).
+    #[error("could not publish the web version to the relay: {0}")]
+    Publish(RelayError),
 }
 
 fn not_ready(field: &'static str, message: impl Into<String>) -> SetupError {
@@ -244,6 +254,61 @@ pub async fn setup(
         options,
         tracking,
     })
+}
+
+/// Checks that `campaign` can be sent and gets what its messages link to
+/// ready: when its content uses `web_view_url`, its web version is
+/// published to the relay. Called by every start (the app's, the
+/// scheduler's, `herald campaigns send` and `run-due`) before the audience
+/// is resolved, so a failure leaves the campaign as it was, nothing sent.
+pub async fn ready_to_start(
+    store: &Store,
+    secrets: &Arc<dyn Secrets>,
+    campaign: Uuid,
+) -> Result<(), SetupError> {
+    let (prepared, _) = prepare(store, secrets, campaign).await?;
+    publish_web_version(store, secrets, &prepared).await?;
+    Ok(())
+}
+
+/// Publishes `prepared`'s web version to the workspace's relay when its
+/// content uses `web_view_url` (returns whether it did); otherwise the
+/// relay is not contacted at all.
+pub async fn publish_web_version(
+    store: &Store,
+    secrets: &Arc<dyn Secrets>,
+    prepared: &PreparedCampaign,
+) -> Result<bool, SetupError> {
+    if !prepared.uses_web_view() {
+        return Ok(false);
+    }
+    let version = prepared.web_version()?;
+    let size = serde_json::to_vec(&version).map_or(usize::MAX, |body| body.len());
+    if size > MAX_WEB_VERSION {
+        return Err(not_ready(
+            "html",
+            format!(
+                "could not publish the web version to the relay: it is {:.1} MiB and the relay                  keeps 2 MiB at most; make the HTML smaller (images are best linked, not embedded)",
+                size as f64 / (1024.0 * 1024.0)
+            ),
+        ));
+    }
+    let client = sync::connect(store, Arc::clone(secrets))
+        .await
+        .map_err(|e| match e {
+            SyncError::Relay(e) => SetupError::Publish(e),
+            SyncError::Secrets(e) => SetupError::Keychain(e),
+            SyncError::Store(e) => SetupError::Store(e),
+            other => not_ready(
+                "relay",
+                format!("could not publish the web version to the relay: {other}"),
+            ),
+        })?;
+    client
+        .publish_web_view(prepared.campaign_id(), &version)
+        .await
+        .map_err(SetupError::Publish)?;
+    Ok(true)
 }
 
 /// What templates see of a ledger row.

@@ -5,6 +5,8 @@
 //! compiling templates) happens once per campaign in [`prepare`]; per
 //! recipient, [`PreparedCampaign::render`] only renders the templates,
 //! signs the tracking tokens, splices them in and encodes the message.
+//! [`PreparedCampaign::web_version`] renders the one copy the relay serves
+//! to readers of `web_view_url`.
 //!
 //! ```no_run
 //! # fn demo(content: herald_send::email::compose::CampaignContent,
@@ -29,11 +31,13 @@ mod mime;
 mod personalize;
 mod prepare;
 mod text;
+mod web;
 
 pub use content::{
     Attachment, CampaignContent, ComposeContext, DkimSettings, RecipientData, RenderedEmail,
 };
 pub use error::ComposeError;
 pub use headers::{HeaderText, HeaderTextError};
-pub use personalize::{validate, Part, TemplateIssue, TextTemplate};
+pub use personalize::{validate, Part, Relay, TemplateIssue, TextTemplate};
 pub use prepare::{prepare, PreparedCampaign, Preview};
+pub use web::{WebVersion, UNSUBSCRIBE_MARKER};

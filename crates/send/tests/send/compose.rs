@@ -11,22 +11,22 @@ use herald_core::token::{KeyRing, SigningKey, TokenKind};
 use herald_core::EmailAddress;
 use herald_send::email::compose::{
     prepare, validate, Attachment, CampaignContent, ComposeContext, ComposeError, DkimSettings,
-    Part, PreparedCampaign, RecipientData,
+    Part, PreparedCampaign, RecipientData, Relay,
 };
 use herald_send::relay::RelayUrl;
 use uuid::Uuid;
 
-const RELAY: &str = "https://relay.herald.test";
+pub(crate) const RELAY: &str = "https://relay.herald.test";
 
-fn key() -> SigningKey {
+pub(crate) fn key() -> SigningKey {
     SigningKey::new(3, [9; 32]).unwrap()
 }
 
-fn addr(s: &str) -> EmailAddress {
+pub(crate) fn addr(s: &str) -> EmailAddress {
     EmailAddress::parse(s).unwrap()
 }
 
-fn content(html: &str) -> CampaignContent {
+pub(crate) fn content(html: &str) -> CampaignContent {
     CampaignContent {
         subject: "Hello {{ contact.first_name | default(\"there\") }}".into(),
         preheader: None,
@@ -40,7 +40,7 @@ fn content(html: &str) -> CampaignContent {
     }
 }
 
-fn context(relay: bool) -> ComposeContext {
+pub(crate) fn context(relay: bool) -> ComposeContext {
     ComposeContext {
         campaign_id: Uuid::now_v7(),
         campaign_name: "Spring".into(),
@@ -51,7 +51,7 @@ fn context(relay: bool) -> ComposeContext {
     }
 }
 
-fn contact(first_name: &str) -> RecipientData {
+pub(crate) fn contact(first_name: &str) -> RecipientData {
     RecipientData {
         contact_id: Uuid::now_v7(),
         email: Some(addr("ada@example.com")),
@@ -100,7 +100,7 @@ fn run_python(script: &str, args: &[&str], input: &[u8]) -> String {
 
 /// The message as Python's email package reads it: decoded headers and
 /// the decoded text of each leaf part, as JSON.
-fn parse(raw: &[u8]) -> serde_json::Value {
+pub(crate) fn parse(raw: &[u8]) -> serde_json::Value {
     const SCRIPT: &str = r#"
 import sys, json, email, email.policy
 msg = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)
@@ -119,7 +119,7 @@ print(json.dumps({"headers": headers, "type": msg.get_content_type(), "parts": p
     serde_json::from_str(&run_python(SCRIPT, &[], raw)).unwrap()
 }
 
-fn part<'a>(parsed: &'a serde_json::Value, mime: &str) -> &'a str {
+pub(crate) fn part<'a>(parsed: &'a serde_json::Value, mime: &str) -> &'a str {
     parsed["parts"]
         .as_array()
         .unwrap()
@@ -148,7 +148,7 @@ fn header<'a>(parsed: &'a serde_json::Value, name: &str) -> &'a str {
 }
 
 /// Every `<relay>/c/<token>` in `text`, verified, as (recipient, url).
-fn clicks(text: &str) -> Vec<(Uuid, String)> {
+pub(crate) fn clicks(text: &str) -> Vec<(Uuid, String)> {
     let ring = KeyRing {
         current: key(),
         previous: None,
@@ -179,7 +179,13 @@ const NEWSLETTER: &str = r##"<html><head><style>p { color: #333; } .cta { font-w
 
 #[test]
 fn a_saved_template_with_a_misspelt_contact_field_is_reported_with_its_position() {
-    let issue = validate("Hi\n  {{ contact.frist_name }}!", Part::Html, &["plan"]).unwrap_err();
+    let issue = validate(
+        "Hi\n  {{ contact.frist_name }}!",
+        Part::Html,
+        &["plan"],
+        Relay::NotSet,
+    )
+    .unwrap_err();
     assert_eq!((issue.part, issue.line, issue.column), (Part::Html, 2, 6));
     assert!(
         issue.message.contains("contact.first_name"),
@@ -216,11 +222,12 @@ fn unknown_custom_fields_and_variables_and_syntax_errors_are_refused_at_save_tim
          {{ campaign.name }} {{ unsubscribe_url }} {% for i in range(2) %}{{ i }}{% endfor %}",
         Part::Text,
         &["plan"],
+        Relay::NotSet,
     )
     .expect("a template with only known variables is valid");
 
     fn issue(source: &str) -> herald_send::email::compose::TemplateIssue {
-        validate(source, Part::Subject, &["plan"]).unwrap_err()
+        validate(source, Part::Subject, &["plan"], Relay::NotSet).unwrap_err()
     }
 }
 

@@ -23,3 +23,4 @@ mod smtp;
 mod smtp_wire;
 mod sync;
 mod sync_loop;
+mod webview;

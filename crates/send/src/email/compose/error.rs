@@ -6,7 +6,8 @@ use super::personalize::{Part, TemplateIssue};
 use super::HeaderTextError;
 
 /// What went wrong composing, by what the caller can do about it: fix the
-/// campaign (`Template`, `Content`, `Address`, `Link`, `Attachment`, `Dkim`, `Html`) or skip
+/// campaign (`Template`, `Content`, `Address`, `Link`, `Attachment`, `Dkim`, `Html`,
+/// `WebVersion`) or skip
 /// and report one recipient (`Recipient`, `Render`, `Header` after
 /// personalisation). No message includes a secret; a recipient's values
 /// appear only where they are the problem.
@@ -50,6 +51,10 @@ pub enum ComposeError {
         part: Part,
         message: String,
     },
+    /// The web version (no one's data) could not be rendered: the template
+    /// needs a value no reader has, or does arithmetic on one.
+    #[error("the web version's {part}: {message}")]
+    WebVersion { part: Part, message: String },
     /// A header became unsafe after personalisation for one recipient.
     #[error("recipient {contact_id}: {source}")]
     Header {

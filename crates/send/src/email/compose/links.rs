@@ -54,10 +54,11 @@ pub(super) fn click_destination(url: &str) -> Result<String, String> {
 /// The per-campaign part of tracking: the relay's routes and the key.
 #[derive(Debug)]
 pub(super) struct Tracking {
-    /// `<relay>/c/`, `<relay>/o/`, `<relay>/u/`.
+    /// `<relay>/c/`, `<relay>/o/`, `<relay>/u/`, `<relay>/v/`.
     click_prefix: String,
     open_prefix: String,
     unsubscribe_prefix: String,
+    view_prefix: String,
     key: SigningKey,
     campaign: Uuid,
 }
@@ -68,6 +69,7 @@ impl Tracking {
             click_prefix: relay.endpoint("c/").into(),
             open_prefix: relay.endpoint("o/").into(),
             unsubscribe_prefix: relay.endpoint("u/").into(),
+            view_prefix: relay.endpoint("v/").into(),
             key,
             campaign,
         }
@@ -92,6 +94,13 @@ impl Tracking {
         format!("{}{token}", self.unsubscribe_prefix)
     }
 
+    /// The recipient's link to the campaign's web version (`web_view_url`).
+    /// Not a tracking link: the relay only serves the page with it.
+    pub(super) fn web_view_url(&self, recipient: Uuid) -> String {
+        let token = self.token(TokenKind::View, recipient, None);
+        format!("{}{token}", self.view_prefix)
+    }
+
     fn open_url(&self, recipient: Uuid) -> String {
         let token = self.token(TokenKind::Open, recipient, None);
         format!("{}{token}", self.open_prefix)
@@ -109,6 +118,8 @@ pub(super) struct Splice<'a> {
     pub tracking: Option<&'a Tracking>,
     pub recipient: Uuid,
     pub unsubscribe_url: Option<&'a str>,
+    /// The recipient's web version link: never tracked either.
+    pub web_view_url: Option<&'a str>,
     /// The rendered preheader, already escaped for the part.
     pub preheader: &'a str,
     /// Whether the part is HTML (link text is entity-escaped there).
@@ -116,7 +127,7 @@ pub(super) struct Splice<'a> {
 }
 
 /// Replaces the markers of a rendered part. A link that is not trackable
-/// once rendered (it became a `mailto:` or the unsubscribe URL) is written
+/// once rendered (it became a `mailto:`, the unsubscribe or web version URL) is written
 /// back as it was; one that is trackable but cannot be signed is an error
 /// naming the URL.
 pub(super) fn splice(rendered: &str, s: &Splice<'_>) -> Result<String, String> {
@@ -171,12 +182,24 @@ fn link<'w>(written: &'w str, s: &Splice<'_>) -> Result<Cow<'w, str>, String> {
     let Some(tracking) = s.tracking else {
         return Ok(untracked());
     };
-    if !is_trackable(url) || s.unsubscribe_url == Some(url) {
+    if !is_trackable(url) || s.unsubscribe_url == Some(url) || s.web_view_url == Some(url) {
         return Ok(untracked());
     }
     let destination =
         click_destination(url).map_err(|problem| format!("link \"{url}\": {problem}"))?;
     Ok(Cow::Owned(tracking.click_url(s.recipient, destination)))
+}
+
+/// The HTML without the open pixel's `<img>` (the tag around the
+/// `OPEN_PIXEL` marker, which only the composer writes, in that tag's
+/// `src`): for the web version, which nobody's reading of is tracked.
+pub(super) fn strip_pixel(html: &str) -> Cow<'_, str> {
+    let Some(at) = html.find(OPEN_PIXEL) else {
+        return Cow::Borrowed(html);
+    };
+    let start = html[..at].rfind('<').unwrap_or(at);
+    let end = html[at..].find('>').map_or(html.len(), |i| at + i + 1);
+    Cow::Owned(format!("{}{}", &html[..start], &html[end..]))
 }
 
 /// Decodes the entities a template engine or an author puts in an href:

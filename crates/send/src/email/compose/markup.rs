@@ -84,13 +84,14 @@ impl Protected {
         text.contains(PLACEHOLDER)
     }
 
-    /// Whether `href` is exactly `{{ unsubscribe_url }}`.
-    fn is_unsubscribe(&self, href: &str) -> bool {
+    /// Whether `href` is exactly `{{ unsubscribe_url }}` or `{{
+    /// web_view_url }}`: Herald's own links, which are never tracked.
+    fn is_herald_link(&self, href: &str) -> bool {
         let restored = self.restore(href.trim());
         restored
             .strip_prefix("{{")
             .and_then(|s| s.strip_suffix("}}"))
-            .is_some_and(|inner| inner.trim() == "unsubscribe_url")
+            .is_some_and(|inner| matches!(inner.trim(), "unsubscribe_url" | "web_view_url"))
     }
 }
 
@@ -146,7 +147,7 @@ pub(super) fn mark(
                 // Marked like any personalised link, so that it is written
                 // back cleanly, but never tracked: splicing recognises it.
                 let source = protected.restore(&decoded);
-                if !protected.is_unsubscribe(&decoded) && !personalised.borrow().contains(&source) {
+                if !protected.is_herald_link(&decoded) && !personalised.borrow().contains(&source) {
                     personalised.borrow_mut().push(source);
                 }
             } else if is_trackable(&decoded) {

@@ -62,6 +62,21 @@ impl fmt::Display for Part {
     }
 }
 
+/// Whether the workspace has a relay (its URL and signing key): the
+/// variable `web_view_url` exists only then, as there is no web version
+/// without one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relay {
+    Set,
+    NotSet,
+}
+
+/// The variable holding the recipient's link to the web version.
+pub(super) const WEB_VIEW_URL: &str = "web_view_url";
+
+/// What `web_view_url` says when there is no relay to serve the web version.
+const WEB_VIEW_NEEDS_RELAY: &str = "web_view_url needs a relay: set one up in Settings → Relay";
+
 /// A problem in a template, where the user can find it (1-based line and
 /// column, in characters).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Error)]
@@ -105,11 +120,13 @@ fn default_filter(value: Value, fallback: Option<Value>, lax: Option<bool>) -> V
 
 /// Checks a template when the campaign is saved: it must compile, and every
 /// variable it reads must exist (`known_custom_fields` are the workspace's
-/// custom field names). Reports the first problem in the source.
+/// custom field names; `relay` whether `web_view_url` exists). Reports
+/// the first problem in the source.
 pub fn validate<S: AsRef<str>>(
     source: &str,
     part: Part,
     known_custom_fields: &[S],
+    relay: Relay,
 ) -> Result<(), TemplateIssue> {
     if let Some((offset, c)) = source
         .char_indices()
@@ -132,7 +149,7 @@ pub fn validate<S: AsRef<str>>(
         if globals.contains(&name.as_str()) {
             continue;
         }
-        if let Some(problem) = unknown_variable(&name, known_custom_fields) {
+        if let Some(problem) = unknown_variable(&name, known_custom_fields, relay) {
             let offset = find_variable(source, &name);
             if found.as_ref().is_none_or(|(best, _)| offset < *best) {
                 found = Some((offset, problem));
@@ -143,6 +160,24 @@ pub fn validate<S: AsRef<str>>(
         Some((offset, message)) => Err(issue_at(part, source, offset, message)),
         None => Ok(()),
     }
+}
+
+/// The first use of `web_view_url` in a compiled `template`, as the issue
+/// a campaign without a relay has with it (`None` when it is not used).
+pub(super) fn web_view_issue(
+    template: &minijinja::Template<'_, '_>,
+    part: Part,
+) -> Option<TemplateIssue> {
+    uses_web_view(template).then(|| {
+        let source = template.source();
+        let offset = find_variable(source, WEB_VIEW_URL);
+        issue_at(part, source, offset, WEB_VIEW_NEEDS_RELAY.to_owned())
+    })
+}
+
+/// Whether a compiled template reads `web_view_url`.
+pub(super) fn uses_web_view(template: &minijinja::Template<'_, '_>) -> bool {
+    template.undeclared_variables(false).contains(WEB_VIEW_URL)
 }
 
 fn syntax_issue(part: Part, source: &str, err: &minijinja::Error) -> TemplateIssue {
@@ -175,7 +210,7 @@ fn issue_at(part: Part, source: &str, offset: usize, message: String) -> Templat
 }
 
 /// Why a dotted variable name does not exist, or `None` when it does.
-fn unknown_variable<S: AsRef<str>>(name: &str, custom: &[S]) -> Option<String> {
+fn unknown_variable<S: AsRef<str>>(name: &str, custom: &[S], relay: Relay) -> Option<String> {
     let segments: Vec<&str> = name.split('.').collect();
     let fields_hint = || {
         format!(
@@ -186,6 +221,10 @@ fn unknown_variable<S: AsRef<str>>(name: &str, custom: &[S]) -> Option<String> {
     match segments.as_slice() {
         ["contact"] | ["contact", "custom"] | ["campaign"] | ["campaign", "name", ..] => None,
         ["unsubscribe_url", ..] => None,
+        ["web_view_url", ..] => match relay {
+            Relay::Set => None,
+            Relay::NotSet => Some(WEB_VIEW_NEEDS_RELAY.to_owned()),
+        },
         ["contact", "custom", field, ..] => {
             if custom.iter().any(|c| c.as_ref() == *field) {
                 None
@@ -211,7 +250,7 @@ fn unknown_variable<S: AsRef<str>>(name: &str, custom: &[S]) -> Option<String> {
         )),
         [first, ..] => Some(format!(
             "unknown variable `{first}`: use contact.<field>, contact.custom.<field>, \
-             campaign.name or unsubscribe_url"
+             campaign.name, unsubscribe_url or web_view_url"
         )),
         [] => None,
     }
@@ -271,11 +310,14 @@ struct RenderContext<'a> {
     /// unsubscribe: no relay and no unsubscribe mailbox.
     #[serde(skip_serializing_if = "Option::is_none")]
     unsubscribe_url: Option<&'a str>,
+    /// Absent when there is no relay to serve the web version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    web_view_url: Option<&'a str>,
 }
 
 #[derive(Serialize)]
 struct ContactValues<'a> {
-    id: String,
+    id: &'a str,
     email: &'a str,
     first_name: &'a str,
     last_name: &'a str,
@@ -297,6 +339,7 @@ pub(super) fn recipient_context(
     r: &RecipientData,
     campaign_name: &str,
     unsubscribe_url: Option<&str>,
+    web_view_url: Option<&str>,
 ) -> Result<Value, ComposeError> {
     let text = |field: &str, value: &Option<String>| -> Result<(), ComposeError> {
         check_value(r, field, value.as_deref().unwrap_or(""))
@@ -309,9 +352,10 @@ pub(super) fn recipient_context(
     for (key, value) in &r.custom {
         check_json(r, key, value)?;
     }
+    let id = r.contact_id.to_string();
     let ctx = RenderContext {
         contact: ContactValues {
-            id: r.contact_id.to_string(),
+            id: &id,
             email: r.email.as_ref().map_or("", EmailAddress::as_str),
             first_name: r.first_name.as_deref().unwrap_or(""),
             last_name: r.last_name.as_deref().unwrap_or(""),
@@ -324,8 +368,34 @@ pub(super) fn recipient_context(
             name: campaign_name,
         },
         unsubscribe_url,
+        web_view_url,
     };
     Ok(Value::from_serialize(&ctx))
+}
+
+/// The template context of the web version: nobody's data (the standard
+/// contact fields empty, no custom fields), the unsubscribe link as the
+/// `marker` the relay replaces per reader, and `web_view_url` as `#` (the
+/// reader is on the web version already).
+pub(super) fn web_context(campaign_name: &str, marker: &str) -> Value {
+    let no_custom = std::collections::BTreeMap::new();
+    Value::from_serialize(&RenderContext {
+        contact: ContactValues {
+            id: "",
+            email: "",
+            first_name: "",
+            last_name: "",
+            phone: "",
+            company: "",
+            country: "",
+            custom: &no_custom,
+        },
+        campaign: CampaignValues {
+            name: campaign_name,
+        },
+        unsubscribe_url: Some(marker),
+        web_view_url: Some("#"),
+    })
 }
 
 fn check_value(r: &RecipientData, field: &str, value: &str) -> Result<(), ComposeError> {
@@ -419,7 +489,7 @@ impl TextTemplate {
     /// The text for one recipient, or why it cannot be made (a variable
     /// with no value for this contact, a control character in their data).
     pub fn render(&self, r: &RecipientData, campaign_name: &str) -> Result<String, ComposeError> {
-        let ctx = recipient_context(r, campaign_name, None)?;
+        let ctx = recipient_context(r, campaign_name, None, None)?;
         let template = self
             .env
             .get_template(Part::Text.name())

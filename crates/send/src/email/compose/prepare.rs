@@ -19,16 +19,19 @@ use super::ComposeError;
 /// A campaign ready to render, shared by the send workers (`Send + Sync`).
 #[derive(Debug)]
 pub struct PreparedCampaign {
-    env: Environment<'static>,
-    has_preheader: bool,
+    pub(super) env: Environment<'static>,
+    pub(super) has_preheader: bool,
+    /// Whether a part reads `web_view_url` (so the web version is published).
+    uses_web_view: bool,
     campaign_id: Uuid,
-    campaign_name: String,
+    pub(super) campaign_name: String,
     from: Mailbox,
     from_address: String,
     from_domain: String,
     reply_to: Option<Mailbox>,
     tracking: Option<Tracking>,
-    /// Signs unsubscribe tokens even when opens and clicks are not tracked.
+    /// Signs unsubscribe and web version tokens even when opens and clicks
+    /// are not tracked.
     unsubscribe: Option<Tracking>,
     unsubscribe_mailto: Option<String>,
     tracked_urls: Vec<String>,
@@ -38,8 +41,9 @@ pub struct PreparedCampaign {
 }
 
 /// Prepares `content` for sending: all the work that is the same for every
-/// recipient. Fails on a template problem, an unsafe sender name, a link
-/// that cannot be tracked, a bad attachment or DKIM key.
+/// recipient. Fails on a template problem (`web_view_url` without a
+/// relay is one), an unsafe sender name, a link that cannot be tracked, a
+/// bad attachment or DKIM key.
 pub fn prepare(
     content: &CampaignContent,
     ctx: ComposeContext,
@@ -134,10 +138,23 @@ pub fn prepare(
     )?;
     compile(&mut env, Part::Html, html_source)?;
     compile(&mut env, Part::Text, text_source)?;
+    let mut uses_web_view = false;
+    for part in [Part::Subject, Part::Preheader, Part::Html, Part::Text] {
+        let template = env
+            .get_template(part.name())
+            .map_err(|e| ComposeError::Html(format!("the {part} did not compile: {e}")))?;
+        if ctx.relay.is_none() {
+            if let Some(issue) = personalize::web_view_issue(&template, part) {
+                return Err(ComposeError::Template(issue));
+            }
+        }
+        uses_web_view |= personalize::uses_web_view(&template);
+    }
 
     Ok(PreparedCampaign {
         env,
         has_preheader: content.preheader.is_some(),
+        uses_web_view,
         campaign_id: ctx.campaign_id,
         campaign_name: ctx.campaign_name,
         from,
@@ -156,7 +173,7 @@ pub fn prepare(
 
 fn syntax_issue(part: Part, source: &str, err: &minijinja::Error) -> personalize::TemplateIssue {
     // The same report `validate` gives, against the prepared source.
-    match personalize::validate::<&str>(source, part, &[]) {
+    match personalize::validate::<&str>(source, part, &[], personalize::Relay::Set) {
         Err(issue) if issue.message.starts_with("syntax error") => issue,
         _ => personalize::TemplateIssue {
             part,
@@ -180,6 +197,13 @@ impl PreparedCampaign {
         &self.personalised_links
     }
 
+    /// Whether the subject, preheader, HTML or text reads `web_view_url`:
+    /// then the web version must be on the relay before the first message
+    /// goes out ([`PreparedCampaign::web_version`]).
+    pub fn uses_web_view(&self) -> bool {
+        self.uses_web_view
+    }
+
     /// The campaign's id, as in `X-Herald-Campaign`.
     pub fn campaign_id(&self) -> Uuid {
         self.campaign_id
@@ -192,6 +216,7 @@ impl PreparedCampaign {
         let Recipient {
             unsubscribe_url,
             mailto,
+            web_view_url,
             ctx,
         } = self.recipient(r)?;
         let template_unsubscribe = unsubscribe_url.as_deref().or(mailto.as_deref());
@@ -207,8 +232,11 @@ impl PreparedCampaign {
         } else {
             subject.into_string()
         };
-        let html =
-            links::ascii_html(self.html(r, &ctx, self.tracking.as_ref(), template_unsubscribe)?);
+        let urls = Urls {
+            unsubscribe: template_unsubscribe,
+            web_view: web_view_url.as_deref(),
+        };
+        let html = links::ascii_html(self.html(r, &ctx, self.tracking.as_ref(), urls)?);
         let text = self.render_part(Part::Text, r, &ctx)?;
         let text = links::splice(
             &text,
@@ -216,6 +244,7 @@ impl PreparedCampaign {
                 tracking: self.tracking.as_ref(),
                 recipient: r.contact_id,
                 unsubscribe_url: template_unsubscribe,
+                web_view_url: web_view_url.as_deref(),
                 preheader: "",
                 html: false,
             },
@@ -267,10 +296,14 @@ impl PreparedCampaign {
         let Recipient {
             unsubscribe_url,
             mailto,
+            web_view_url,
             ctx,
         } = self.recipient(r)?;
-        let template_unsubscribe = unsubscribe_url.as_deref().or(mailto.as_deref());
-        self.html(r, &ctx, None, template_unsubscribe)
+        let urls = Urls {
+            unsubscribe: unsubscribe_url.as_deref().or(mailto.as_deref()),
+            web_view: web_view_url.as_deref(),
+        };
+        self.html(r, &ctx, None, urls)
     }
 
     /// The recipient's subject, HTML and text as the review step shows them:
@@ -279,11 +312,16 @@ impl PreparedCampaign {
         let Recipient {
             unsubscribe_url,
             mailto,
+            web_view_url,
             ctx,
         } = self.recipient(r)?;
         let template_unsubscribe = unsubscribe_url.as_deref().or(mailto.as_deref());
         let subject = self.render_part(Part::Subject, r, &ctx)?;
-        let html = self.html(r, &ctx, None, template_unsubscribe)?;
+        let urls = Urls {
+            unsubscribe: template_unsubscribe,
+            web_view: web_view_url.as_deref(),
+        };
+        let html = self.html(r, &ctx, None, urls)?;
         let text = self.render_part(Part::Text, r, &ctx)?;
         let text = links::splice(
             &text,
@@ -291,6 +329,7 @@ impl PreparedCampaign {
                 tracking: None,
                 recipient: r.contact_id,
                 unsubscribe_url: template_unsubscribe,
+                web_view_url: web_view_url.as_deref(),
                 preheader: "",
                 html: false,
             },
@@ -303,21 +342,31 @@ impl PreparedCampaign {
         })
     }
 
-    /// One recipient's unsubscribe links and template values.
+    /// One recipient's unsubscribe and web version links and template values.
     fn recipient(&self, r: &RecipientData) -> Result<Recipient, ComposeError> {
         let unsubscribe_url = self
             .unsubscribe
             .as_ref()
             .map(|t| t.unsubscribe_url(r.contact_id));
+        let web_view_url = self
+            .unsubscribe
+            .as_ref()
+            .map(|t| t.web_view_url(r.contact_id));
         let mailto = self
             .unsubscribe_mailto
             .as_ref()
             .map(|a| format!("mailto:{a}?subject=unsubscribe"));
         let template_unsubscribe = unsubscribe_url.as_deref().or(mailto.as_deref());
-        let ctx = personalize::recipient_context(r, &self.campaign_name, template_unsubscribe)?;
+        let ctx = personalize::recipient_context(
+            r,
+            &self.campaign_name,
+            template_unsubscribe,
+            web_view_url.as_deref(),
+        )?;
         Ok(Recipient {
             unsubscribe_url,
             mailto,
+            web_view_url,
             ctx,
         })
     }
@@ -327,7 +376,7 @@ impl PreparedCampaign {
         r: &RecipientData,
         ctx: &Value,
         tracking: Option<&Tracking>,
-        unsubscribe_url: Option<&str>,
+        urls: Urls<'_>,
     ) -> Result<String, ComposeError> {
         let preheader = if self.has_preheader {
             self.render_part(Part::Preheader, r, ctx)?
@@ -340,7 +389,8 @@ impl PreparedCampaign {
             &Splice {
                 tracking,
                 recipient: r.contact_id,
-                unsubscribe_url,
+                unsubscribe_url: urls.unsubscribe,
+                web_view_url: urls.web_view,
                 preheader: &escape_html(&preheader),
                 html: true,
             },
@@ -395,6 +445,16 @@ struct Recipient {
     unsubscribe_url: Option<String>,
     /// The mailto unsubscribe link (when an address is set).
     mailto: Option<String>,
+    /// The recipient's web version link (when a relay is set).
+    web_view_url: Option<String>,
     /// The template values.
     ctx: Value,
+}
+
+/// The links in a recipient's HTML that are Herald's own, never tracked.
+#[derive(Clone, Copy)]
+struct Urls<'a> {
+    /// The unsubscribe URL as templates see it (https, else mailto).
+    unsubscribe: Option<&'a str>,
+    web_view: Option<&'a str>,
 }

@@ -1,0 +1,98 @@
+//! The web version of a campaign: its email as a page the relay serves at
+//! `/v/<token>` to whoever follows a recipient's `web_view_url`.
+//!
+//! Rendered once per campaign, not per recipient, so it holds nobody's
+//! data: the standard contact fields are empty, there are no custom
+//! fields, and a value no one has prints nothing (where a recipient's own
+//! render would fail), so `default("there")` fallbacks show. Links go
+//! straight to their destinations and there is no open pixel: reading the
+//! web version is not tracked. The unsubscribe link is the literal
+//! [`UNSUBSCRIBE_MARKER`], which the relay replaces with the reader's own
+//! link (their token is in the `/v/` URL).
+
+use minijinja::UndefinedBehavior;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::headers::HeaderText;
+use super::links::{self, escape_html, Splice};
+use super::personalize::{self, Part};
+use super::{ComposeError, PreparedCampaign};
+
+/// Where the web version's unsubscribe links go; the relay puts each
+/// reader's `/u/<token>` URL in its place.
+pub const UNSUBSCRIBE_MARKER: &str = "%HERALD_UNSUBSCRIBE_URL%";
+
+/// What `web_view_url` is in the web version itself: the reader is there.
+const WEB_VIEW_SELF: &str = "#";
+
+/// A campaign's web version, as the relay stores it
+/// (`PUT /api/v1/campaigns/{id}/web-view`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WebVersion {
+    /// The subject, for the page's title.
+    pub subject: String,
+    /// The whole HTML document, CSS inlined as in the email.
+    pub html: String,
+}
+
+impl PreparedCampaign {
+    /// The campaign's web version (see the module's documentation). Fails
+    /// when a template cannot be rendered without a recipient (arithmetic
+    /// on a contact's value, say) or the subject would be unsafe.
+    pub fn web_version(&self) -> Result<WebVersion, ComposeError> {
+        // The compiled templates, read leniently: a value nobody has here
+        // prints nothing, and so does a lookup inside one.
+        let mut env = self.env.clone();
+        env.set_undefined_behavior(UndefinedBehavior::Chainable);
+        let ctx = personalize::web_context(&self.campaign_name, UNSUBSCRIBE_MARKER);
+        let render = |part: Part| -> Result<String, ComposeError> {
+            let failed = |message: String| ComposeError::WebVersion { part, message };
+            let template = env
+                .get_template(part.name())
+                .map_err(|e| failed(e.to_string()))?;
+            let rendered = template.render(&ctx).map_err(|e| {
+                // The same wording as a recipient's render error, without
+                // the recipient.
+                match personalize::render_error(Uuid::nil(), part, template.source(), &e) {
+                    ComposeError::Render { message, .. } => failed(message),
+                    other => failed(other.to_string()),
+                }
+            })?;
+            if links::has_marker(&rendered) && matches!(part, Part::Subject | Part::Preheader) {
+                return Err(failed("contains control characters".to_owned()));
+            }
+            Ok(rendered)
+        };
+
+        let subject = render(Part::Subject)?;
+        let subject = HeaderText::parse("subject", &subject)
+            .map_err(|e| ComposeError::WebVersion {
+                part: Part::Subject,
+                message: e.to_string(),
+            })?
+            .into_string();
+        let preheader = if self.has_preheader {
+            render(Part::Preheader)?
+        } else {
+            String::new()
+        };
+        let html = render(Part::Html)?;
+        let html = links::splice(
+            &links::strip_pixel(&html),
+            &Splice {
+                tracking: None,
+                recipient: Uuid::nil(),
+                unsubscribe_url: Some(UNSUBSCRIBE_MARKER),
+                web_view_url: Some(WEB_VIEW_SELF),
+                preheader: &escape_html(&preheader),
+                html: true,
+            },
+        )
+        .map_err(|message| ComposeError::WebVersion {
+            part: Part::Html,
+            message,
+        })?;
+        Ok(WebVersion { subject, html })
+    }
+}
