@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { FakeBackend, commandError } from "../../../../test/fakeBackend";
 import { FakeCampaigns } from "../../../../test/fakeCampaigns";
+import { FakeRelay } from "../../../../test/fakeRelay";
 import { FakeSegments } from "../../../../test/fakeSegments";
 import { renderApp } from "../../../../test/render";
 import { resetCampaignsStore } from "../../../stores/campaigns";
@@ -207,6 +208,21 @@ describe("campaign wizard", () => {
     await screen.findByTestId("preview-frame");
     const update = fake.callsOf("campaigns_update").at(-1)!.args as { input: { html: string } };
     expect(update.input.html).toContain('href="https://example.com/shop"');
+  });
+
+  it("inserts the web version link into the rich editor as a link once a relay is set up", async () => {
+    const { fake, customers, campaigns } = setup();
+    new FakeRelay(fake).install().configured();
+    const c = campaigns.add({ name: "Spring sale", segmentId: customers.id, html: "<p>Hello</p>" });
+    const { user } = renderApp(`/campaigns/${c.id}/edit?step=2`);
+    const editor = await screen.findByTestId("campaign-editor");
+    await user.click(within(editor).getByText("Hello"));
+    await user.click(screen.getByTestId("editor-variables"));
+    const item = await screen.findByTestId("variable-web_view_url");
+    await waitFor(() => expect(item).not.toBeDisabled());
+    await user.click(item);
+    await waitFor(() => expect(editor.querySelector("a")).toHaveAttribute("href", "{{ web_view_url }}"));
+    expect(editor).toHaveTextContent("View it in your browser");
   });
 
   it("sends a test to the typed addresses", async () => {

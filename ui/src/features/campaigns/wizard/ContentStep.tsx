@@ -12,7 +12,7 @@ import { RichEditor } from "./RichEditor";
 import { SaveTemplateModal } from "./SaveTemplateModal";
 import { TemplatePicker } from "./TemplatePicker";
 import { VariablePicker } from "./VariablePicker";
-import { variableText } from "./variables";
+import { variableHtml } from "./variables";
 
 type Props = {
   campaignId: string;
@@ -81,7 +81,7 @@ export function ContentStep({ campaignId, draft, errors, change, attachments, on
 
   function insertVariable(tag: string) {
     const el = htmlRef.current;
-    const text = variableText(tag);
+    const text = variableHtml(tag);
     const start = el?.selectionStart ?? draft.html.length;
     const end = el?.selectionEnd ?? draft.html.length;
     change("html", draft.html.slice(0, start) + text + draft.html.slice(end));
@@ -135,7 +135,7 @@ export function ContentStep({ campaignId, draft, errors, change, attachments, on
         ) : (
           <Stack gap={4}>
             <Group justify="flex-end">
-              <VariablePicker testId="html-variables" onPick={insertVariable} />
+              <VariablePicker testId="html-variables" onPick={insertVariable} links />
             </Group>
             <Textarea
               ref={htmlRef}

@@ -18,7 +18,7 @@ import { useEffect, type ReactNode } from "react";
 import classes from "./RichEditor.module.css";
 import { UrlPopover } from "./UrlPopover";
 import { VariablePicker } from "./VariablePicker";
-import { variableText } from "./variables";
+import { variableHtml } from "./variables";
 
 function ToolButton({ label, active, onClick, disabled, children }: { label: string; active?: boolean; onClick: () => void; disabled?: boolean; children: ReactNode }) {
   return (
@@ -100,7 +100,7 @@ function Toolbar({ editor }: { editor: Editor }) {
         <IconArrowForwardUp size={16} />
       </ToolButton>
       <div style={{ flex: 1 }} />
-      <VariablePicker testId="editor-variables" onPick={(tag) => chain().insertContent(variableText(tag)).run()} />
+      <VariablePicker testId="editor-variables" onPick={(tag) => chain().insertContent(variableHtml(tag)).run()} links />
     </div>
   );
 }
