@@ -30,7 +30,9 @@ mod markup;
 mod mime;
 mod personalize;
 mod prepare;
+mod preview;
 mod text;
+mod validation;
 mod web;
 
 pub use content::{
@@ -38,6 +40,8 @@ pub use content::{
 };
 pub use error::ComposeError;
 pub use headers::{HeaderText, HeaderTextError};
-pub use personalize::{validate, Part, Relay, TemplateIssue, TextTemplate};
-pub use prepare::{prepare, PreparedCampaign, Preview};
+pub use personalize::{Part, TemplateIssue, TextTemplate};
+pub use prepare::{prepare, PreparedCampaign};
+pub use preview::Preview;
+pub use validation::{validate, Relay};
 pub use web::{WebVersion, UNSUBSCRIBE_MARKER};

@@ -14,6 +14,7 @@ use super::markup::{break_long_lines, mark, Protected};
 use super::mime::{self, EncodedAttachment};
 use super::personalize::{self, render_error, Part};
 use super::text::{html_to_text, wrap};
+use super::validation;
 use super::ComposeError;
 
 /// A campaign ready to render, shared by the send workers (`Send + Sync`).
@@ -144,11 +145,11 @@ pub fn prepare(
             .get_template(part.name())
             .map_err(|e| ComposeError::Html(format!("the {part} did not compile: {e}")))?;
         if ctx.relay.is_none() {
-            if let Some(issue) = personalize::web_view_issue(&template, part) {
+            if let Some(issue) = validation::web_view_issue(&template, part) {
                 return Err(ComposeError::Template(issue));
             }
         }
-        uses_web_view |= personalize::uses_web_view(&template);
+        uses_web_view |= validation::uses_web_view(&template);
     }
 
     Ok(PreparedCampaign {
@@ -173,7 +174,7 @@ pub fn prepare(
 
 fn syntax_issue(part: Part, source: &str, err: &minijinja::Error) -> personalize::TemplateIssue {
     // The same report `validate` gives, against the prepared source.
-    match personalize::validate::<&str>(source, part, &[], personalize::Relay::Set) {
+    match validation::validate::<&str>(source, part, &[], validation::Relay::Set) {
         Err(issue) if issue.message.starts_with("syntax error") => issue,
         _ => personalize::TemplateIssue {
             part,
@@ -290,60 +291,8 @@ impl PreparedCampaign {
         })
     }
 
-    /// The recipient's HTML as the UI's preview shows it: personalised, the
-    /// links as written (nothing signed), no open pixel.
-    pub fn preview_html(&self, r: &RecipientData) -> Result<String, ComposeError> {
-        let Recipient {
-            unsubscribe_url,
-            mailto,
-            web_view_url,
-            ctx,
-        } = self.recipient(r)?;
-        let urls = Urls {
-            unsubscribe: unsubscribe_url.as_deref().or(mailto.as_deref()),
-            web_view: web_view_url.as_deref(),
-        };
-        self.html(r, &ctx, None, urls)
-    }
-
-    /// The recipient's subject, HTML and text as the review step shows them:
-    /// personalised, links as written (nothing signed), no open pixel.
-    pub fn preview(&self, r: &RecipientData) -> Result<Preview, ComposeError> {
-        let Recipient {
-            unsubscribe_url,
-            mailto,
-            web_view_url,
-            ctx,
-        } = self.recipient(r)?;
-        let template_unsubscribe = unsubscribe_url.as_deref().or(mailto.as_deref());
-        let subject = self.render_part(Part::Subject, r, &ctx)?;
-        let urls = Urls {
-            unsubscribe: template_unsubscribe,
-            web_view: web_view_url.as_deref(),
-        };
-        let html = self.html(r, &ctx, None, urls)?;
-        let text = self.render_part(Part::Text, r, &ctx)?;
-        let text = links::splice(
-            &text,
-            &Splice {
-                tracking: None,
-                recipient: r.contact_id,
-                unsubscribe_url: template_unsubscribe,
-                web_view_url: web_view_url.as_deref(),
-                preheader: "",
-                html: false,
-            },
-        )
-        .map_err(|problem| self.link_error(r, Part::Text, problem))?;
-        Ok(Preview {
-            subject,
-            html,
-            text,
-        })
-    }
-
     /// One recipient's unsubscribe and web version links and template values.
-    fn recipient(&self, r: &RecipientData) -> Result<Recipient, ComposeError> {
+    pub(super) fn recipient(&self, r: &RecipientData) -> Result<Recipient, ComposeError> {
         let unsubscribe_url = self
             .unsubscribe
             .as_ref()
@@ -371,7 +320,7 @@ impl PreparedCampaign {
         })
     }
 
-    fn html(
+    pub(super) fn html(
         &self,
         r: &RecipientData,
         ctx: &Value,
@@ -399,7 +348,7 @@ impl PreparedCampaign {
     }
 
     /// Renders one compiled part; errors quote the compiled source.
-    fn render_part(
+    pub(super) fn render_part(
         &self,
         part: Part,
         r: &RecipientData,
@@ -422,7 +371,12 @@ impl PreparedCampaign {
         Ok(rendered)
     }
 
-    fn link_error(&self, r: &RecipientData, part: Part, problem: String) -> ComposeError {
+    pub(super) fn link_error(
+        &self,
+        r: &RecipientData,
+        part: Part,
+        problem: String,
+    ) -> ComposeError {
         ComposeError::Render {
             contact_id: r.contact_id,
             part,
@@ -431,30 +385,22 @@ impl PreparedCampaign {
     }
 }
 
-/// One recipient's message as a person reads it (see [`PreparedCampaign::preview`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Preview {
-    pub subject: String,
-    pub html: String,
-    pub text: String,
-}
-
 /// What every render of one recipient starts from.
-struct Recipient {
+pub(super) struct Recipient {
     /// The one-click unsubscribe URL (with a relay).
-    unsubscribe_url: Option<String>,
+    pub(super) unsubscribe_url: Option<String>,
     /// The mailto unsubscribe link (when an address is set).
-    mailto: Option<String>,
+    pub(super) mailto: Option<String>,
     /// The recipient's web version link (when a relay is set).
-    web_view_url: Option<String>,
+    pub(super) web_view_url: Option<String>,
     /// The template values.
-    ctx: Value,
+    pub(super) ctx: Value,
 }
 
 /// The links in a recipient's HTML that are Herald's own, never tracked.
 #[derive(Clone, Copy)]
-struct Urls<'a> {
+pub(super) struct Urls<'a> {
     /// The unsubscribe URL as templates see it (https, else mailto).
-    unsubscribe: Option<&'a str>,
-    web_view: Option<&'a str>,
+    pub(super) unsubscribe: Option<&'a str>,
+    pub(super) web_view: Option<&'a str>,
 }
