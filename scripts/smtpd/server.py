@@ -4,7 +4,7 @@ with a small handler that keeps every message in a folder and can misbehave
 on purpose (fault rules), so the client's failure handling meets a real
 server rather than a stand-in.
 
-    server.py --port 0 --maildir DIR [--auth user:pass]
+    server.py --port 0 --maildir DIR [--auth user:pass [--auth-only PLAIN|LOGIN]]
               [--starttls CERT KEY | --implicit-tls CERT KEY]
               [--pipelining] [--fault RULE]...
 
@@ -208,6 +208,9 @@ async def serve(args):
             sys.exit("--auth needs user:pass")
         authenticator = authenticator_for(user, password)
 
+    # --auth-only offers one mechanism, so a client's other one is tested.
+    excluded = [m for m in ("PLAIN", "LOGIN") if args.auth_only and m != args.auth_only]
+
     def factory():
         return SMTP(
             handler,
@@ -215,6 +218,7 @@ async def serve(args):
             tls_context=starttls,
             require_starttls=starttls is not None,
             authenticator=authenticator,
+            auth_exclude_mechanism=excluded,
             auth_required=authenticator is not None,
             # Plain-text AUTH is allowed on a test server without TLS.
             auth_require_tls=starttls is not None,
@@ -234,6 +238,7 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--maildir", required=True)
     parser.add_argument("--auth", help="user:pass; AUTH PLAIN/LOGIN is then required")
+    parser.add_argument("--auth-only", choices=["PLAIN", "LOGIN"], help="offer only this mechanism")
     tls = parser.add_mutually_exclusive_group()
     tls.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
     tls.add_argument("--implicit-tls", nargs=2, metavar=("CERT", "KEY"))

@@ -3,9 +3,9 @@
 //! server offers it and command by command when not, and failures in a
 //! pipelined transaction classified by the stage whose reply failed.
 
-use herald_send::email::smtp::{SmtpFailure, SmtpPool};
+use herald_send::email::smtp::{self, SmtpFailure, SmtpPool};
 
-use crate::smtpd::{message, Encryption, Options, Smtpd, FROM, USER};
+use crate::smtpd::{message, Encryption, Options, Smtpd, FROM, PASSWORD, USER};
 
 /// Sends `raw` through a fresh pool and returns what the server kept.
 async fn round_trip(server: &Smtpd, raw: &[u8]) -> Vec<u8> {
@@ -215,4 +215,64 @@ async fn a_pipelined_421_at_mail_on_a_pooled_connection_moves_the_message_to_a_n
 
     assert_eq!(pool.connections_opened(), 2);
     assert_eq!(server.received().len(), 2);
+}
+
+#[tokio::test]
+async fn auth_login_answers_the_servers_challenges_after_starttls() {
+    let options = Options {
+        auth: true,
+        auth_only: Some("LOGIN"),
+        tls: Encryption::StartTls,
+        ..Options::default()
+    };
+    let Some(server) = Smtpd::start(options).await else {
+        return;
+    };
+
+    let report = smtp::test_connection(&server.endpoint())
+        .await
+        .expect("logged in");
+    let refused = smtp::test_connection(&server.endpoint_with_password("wrong"))
+        .await
+        .expect_err("wrong password");
+    SmtpPool::new(server.endpoint(), 1)
+        .send(
+            FROM,
+            "ada@example.org",
+            &message("ada@example.org", "login"),
+        )
+        .await
+        .expect("accepted");
+
+    assert!(report.encrypted && report.authenticated, "{report:?}");
+    assert_eq!(
+        refused,
+        SmtpFailure::Permanent {
+            reply: "535 5.7.8 Authentication credentials invalid".into()
+        }
+    );
+    assert_eq!(server.received()[0].auth_user.as_deref(), Some(USER));
+}
+
+#[tokio::test]
+async fn an_open_pool_shows_no_password_in_debug() {
+    let options = Options {
+        auth: true,
+        tls: Encryption::StartTls,
+        ..Options::default()
+    };
+    let Some(server) = Smtpd::start(options).await else {
+        return;
+    };
+    let pool = SmtpPool::new(server.endpoint(), 1);
+    pool.send(
+        FROM,
+        "ada@example.org",
+        &message("ada@example.org", "debug"),
+    )
+    .await
+    .expect("accepted");
+
+    let shown = format!("{pool:?} {:?}", server.endpoint());
+    assert!(!shown.contains(PASSWORD), "{shown}");
 }

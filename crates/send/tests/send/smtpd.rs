@@ -33,6 +33,8 @@ pub struct Options {
     pub tls: Encryption,
     /// Offer PIPELINING (RFC 2920), which aiosmtpd itself does not announce.
     pub pipelining: bool,
+    /// Offer only this AUTH mechanism ("PLAIN" or "LOGIN") instead of both.
+    pub auth_only: Option<&'static str>,
     pub faults: Vec<String>,
 }
 
@@ -42,6 +44,7 @@ impl Default for Options {
             auth: false,
             tls: Encryption::None,
             pipelining: false,
+            auth_only: None,
             faults: Vec::new(),
         }
     }
@@ -109,6 +112,9 @@ impl Smtpd {
             .arg(dir.path().join("mail"));
         if options.auth {
             command.arg("--auth").arg(format!("{USER}:{PASSWORD}"));
+        }
+        if let Some(mechanism) = options.auth_only {
+            command.arg("--auth-only").arg(mechanism);
         }
         let mut certificate = None;
         if options.tls != Encryption::None {
