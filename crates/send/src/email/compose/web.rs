@@ -30,9 +30,11 @@ const WEB_VIEW_SELF: &str = "#";
 /// (`PUT /api/v1/campaigns/{id}/web-view`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WebVersion {
-    /// The subject, for the page's title.
+    /// The subject as the recipients saw it.
     pub subject: String,
-    /// The whole HTML document, CSS inlined as in the email.
+    /// The whole HTML document, CSS inlined as in the email, with the
+    /// subject as its `<title>` when the email has none (the relay serves
+    /// the HTML as it is, and a browser tab should not show a bare URL).
     pub html: String,
 }
 
@@ -93,6 +95,75 @@ impl PreparedCampaign {
             part: Part::Html,
             message,
         })?;
+        let html = with_title(html, &subject);
         Ok(WebVersion { subject, html })
+    }
+}
+
+/// `html` with `<title>subject</title>` in its head, unless it has a title.
+fn with_title(html: String, subject: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    if tag_end(&lower, "title").is_some() {
+        return html;
+    }
+    let title = format!("<title>{}</title>", escape_html(subject));
+    // Just inside <head ...>, else after <html ...> or the doctype, else at
+    // the start: where a parser puts a head of its own.
+    let at = ["head", "html", "!doctype"]
+        .iter()
+        .find_map(|name| tag_end(&lower, name))
+        .unwrap_or(0);
+    let mut out = String::with_capacity(html.len() + title.len());
+    out.push_str(&html[..at]);
+    out.push_str(&title);
+    out.push_str(&html[at..]);
+    out
+}
+
+/// Where the first `<name ...>` tag of lower-cased `html` ends (not
+/// `<header>` for `head`).
+fn tag_end(html: &str, name: &str) -> Option<usize> {
+    let open = format!("<{name}");
+    let mut from = 0;
+    while let Some(found) = html[from..].find(&open) {
+        let after = from + found + open.len();
+        match html.as_bytes().get(after) {
+            Some(b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/') => {
+                return Some(after + html[after..].find('>')? + 1)
+            }
+            _ => from = after,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_title;
+
+    #[test]
+    fn a_page_without_a_title_gets_the_subject_in_its_head() {
+        assert_eq!(
+            with_title("<!DOCTYPE html><html><HEAD lang=en><meta charset=utf-8></head><body>Hi</body></html>".into(), "Spring & sale"),
+            "<!DOCTYPE html><html><HEAD lang=en><title>Spring &amp; sale</title><meta charset=utf-8></head><body>Hi</body></html>"
+        );
+        assert_eq!(
+            with_title("<html><body>Hi</body></html>".into(), "S"),
+            "<html><title>S</title><body>Hi</body></html>"
+        );
+        assert_eq!(
+            with_title("<p>Hi</p>".into(), "S"),
+            "<title>S</title><p>Hi</p>"
+        );
+        assert_eq!(
+            with_title("<header>Top</header>".into(), "S"),
+            "<title>S</title><header>Top</header>"
+        );
+    }
+
+    #[test]
+    fn a_page_with_its_own_title_keeps_it() {
+        let html = "<html><head><title>Own</title></head></html>";
+        assert_eq!(with_title(html.into(), "S"), html);
     }
 }
