@@ -60,7 +60,9 @@ async fn check_personalisation(state: &AppState, input: &CampaignInput) -> Comma
     let mentions_web_view = parts
         .iter()
         .any(|(_, _, source)| source.is_some_and(|s| s.contains("web_view_url")));
-    let relay = if mentions_web_view
+    let relay = if input.channel == Channel::Sms {
+        Relay::TextMessage
+    } else if mentions_web_view
         && relay_signing(&state.store, &state.secrets)
             .await
             .map_err(crate::sending::setup_error)?

@@ -111,6 +111,29 @@ fn a_template_using_web_view_url_without_a_relay_is_refused_at_save_time_with_it
 }
 
 #[test]
+fn a_text_message_using_web_view_url_is_refused_even_with_a_relay() {
+    let issue = validate::<&str>(
+        "Hi! Online: {{ web_view_url }}",
+        Part::Text,
+        &[],
+        Relay::TextMessage,
+    )
+    .unwrap_err();
+    assert_eq!((issue.line, issue.column), (1, 16));
+    assert_eq!(
+        issue.message,
+        "web_view_url is only for emails: a text message has no web version"
+    );
+    validate::<&str>(
+        "Stop: {{ unsubscribe_url }}",
+        Part::Text,
+        &[],
+        Relay::TextMessage,
+    )
+    .expect("the other variables stay");
+}
+
+#[test]
 fn a_campaign_using_web_view_url_cannot_be_prepared_without_a_relay() {
     let mut c = content("<p>Hi</p>");
     c.preheader = Some("Or read it {{ web_view_url }}".into());

@@ -7,11 +7,13 @@ use super::personalize::{environment, Part, TemplateIssue, CONTACT_FIELDS};
 
 /// Whether the workspace has a relay (its URL and signing key): the
 /// variable `web_view_url` exists only then, as there is no web version
-/// without one.
+/// without one; and never in a text message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Relay {
     Set,
     NotSet,
+    /// The template is a text message's: it has no web version, relay or not.
+    TextMessage,
 }
 
 /// The variable holding the recipient's link to the web version.
@@ -19,6 +21,10 @@ pub(super) const WEB_VIEW_URL: &str = "web_view_url";
 
 /// What `web_view_url` says when there is no relay to serve the web version.
 const WEB_VIEW_NEEDS_RELAY: &str = "web_view_url needs a relay: set one up in Settings → Relay";
+
+/// What `web_view_url` says in a text message.
+const WEB_VIEW_NOT_IN_TEXTS: &str =
+    "web_view_url is only for emails: a text message has no web version";
 
 /// Checks a template when the campaign is saved: it must compile, and every
 /// variable it reads must exist (`known_custom_fields` are the workspace's
@@ -126,6 +132,7 @@ fn unknown_variable<S: AsRef<str>>(name: &str, custom: &[S], relay: Relay) -> Op
         ["web_view_url", ..] => match relay {
             Relay::Set => None,
             Relay::NotSet => Some(WEB_VIEW_NEEDS_RELAY.to_owned()),
+            Relay::TextMessage => Some(WEB_VIEW_NOT_IN_TEXTS.to_owned()),
         },
         ["contact", "custom", field, ..] => {
             if custom.iter().any(|c| c.as_ref() == *field) {
