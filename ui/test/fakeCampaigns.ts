@@ -24,7 +24,12 @@ export const PRESETS: SmtpPreset[] = [
   { id: "ses", name: "Amazon SES (eu-west-1)", host: "email-smtp.eu-west-1.amazonaws.com", port: 465, security: "tls", username: null, note: "Use SMTP credentials from the SES console, not IAM keys." },
 ];
 
-const VARIABLES = ["contact.first_name", "contact.last_name", "contact.email", "contact.company", "contact.city", "contact.country", "unsubscribe_url"];
+// As the composer knows them (herald-send: personalize::CONTACT_FIELDS);
+// the fake's relay is always set up, so web_view_url is known.
+const VARIABLES = [
+  "contact.first_name", "contact.last_name", "contact.email", "contact.phone", "contact.company", "contact.country", "contact.id",
+  "campaign.name", "unsubscribe_url", "web_view_url",
+];
 
 const BUILTIN: TemplateDetail[] = [
   { id: "tpl-plain", name: "Plain letter", thumbnail: null, builtin: true, html: "<p>Hi {{ contact.first_name }},</p><p>Write your message here.</p><p>Best wishes</p>" },
@@ -318,7 +323,8 @@ export class FakeCampaigns {
       s
         .replace(/\{\{\s*contact\.first_name\s*\}\}/g, contact?.firstName ?? "")
         .replace(/\{\{\s*contact\.email\s*\}\}/g, contact?.email ?? "someone@example.com")
-        .replace(/\{\{\s*unsubscribe_url\s*\}\}/g, "https://relay.example.com/u/abc");
+        .replace(/\{\{\s*unsubscribe_url\s*\}\}/g, "https://relay.example.com/u/abc")
+        .replace(/\{\{\s*web_view_url\s*\}\}/g, "https://relay.example.com/v/abc");
     const hints: string[] = [];
     if (/free|!!!|act now/i.test(c.subject)) hints.push("The subject has words spam filters score against (\"free\", \"act now\", \"!!!\").");
     if (!/<a /.test(c.html)) hints.push("The message has no links: add a link to your website so readers can check who you are.");
