@@ -88,6 +88,7 @@ const COMMANDS: &[&str] = &[
     "analytics_export",
     "analytics_chart",
     "analytics_chart_export",
+    "startup_probe_finish",
 ];
 
 fn main() {

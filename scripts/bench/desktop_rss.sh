@@ -4,7 +4,9 @@
 # and sums VmRSS of the app and its WebKit processes. RSS counts the pages
 # the processes share (libwebkit2gtk, GTK, fonts) once per process; PSS
 # splits each shared page between the processes that map it, so its sum is
-# what the app costs the machine. Both are printed.
+# what the app costs the machine. Both are printed, with each process's
+# anonymous memory (heaps, stacks: what it allocated itself, as opposed to
+# mapped files) and, for the app, its largest mappings.
 #
 #   scripts/bench/desktop_rss.sh APP_BINARY WORKSPACE.sqlite3 [SECONDS]
 set -euo pipefail
@@ -25,13 +27,17 @@ dbus-run-session -- bash -c '
   app=$!
   sleep "$2"
   total=0 total_pss=0
-  printf "%-18s %11s %11s\n" process RSS PSS
+  printf "%-18s %11s %11s %11s\n" process RSS PSS anonymous
   for pid in $app $(pgrep -P $app -x WebKitWebProces || true) $(pgrep -P $app -x WebKitNetworkPr || true); do
     kb=$(awk "/VmRSS/{print \$2}" /proc/$pid/status 2>/dev/null || echo 0)
     pss=$(awk "/^Pss:/{print \$2}" /proc/$pid/smaps_rollup 2>/dev/null || echo 0)
-    printf "%-18s %8d kB %8d kB\n" "$(cat /proc/$pid/comm 2>/dev/null)" "$kb" "$pss"
+    anon=$(awk "/^Anonymous:/{print \$2}" /proc/$pid/smaps_rollup 2>/dev/null || echo 0)
+    printf "%-18s %8d kB %8d kB %8d kB\n" "$(cat /proc/$pid/comm 2>/dev/null)" "$kb" "$pss" "$anon"
     total=$((total + kb)) total_pss=$((total_pss + pss))
   done
   printf "%-18s %8d kB %8d kB\n" total "$total" "$total_pss"
+  echo "the app'"'"'s largest mappings (RSS kB, anonymous kB, name):"
+  awk "/^[0-9a-f]+-[0-9a-f]+ /{name=(\$6==\"\" ? \"[anon]\" : \$6)} /^Rss:/{rss=\$2} /^Anonymous:/{print rss, \$2, name}" /proc/$app/smaps \
+    | awk "{r[\$3]+=\$1; a[\$3]+=\$2} END {for (n in r) print r[n], a[n], n}" | sort -rn | head -10 | sed "s/^/  /"
   kill $app
 ' "$app" "$db" "$wait" 2>/dev/null

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use ts_rs::{Config, TS};
 
+use crate::commands::startup::StartupMarks;
 use crate::dto::analytics::*;
 use crate::dto::campaigns::*;
 use crate::dto::charts::*;
@@ -158,6 +159,7 @@ fn export_into(dir: &Path) -> Result<(), ts_rs::ExportError> {
         ChartView,
         ChartFormat,
         ChartFile,
+        StartupMarks,
     );
     Ok(())
 }

@@ -28,25 +28,40 @@ mod uploads;
 use tauri::ipc::Invoke;
 use tauri::{AppHandle, Manager, Runtime};
 
+use crate::commands::startup;
 use crate::state::AppState;
 
 /// Runs the app until its window closes.
 pub fn run() {
+    // First: with HERALD_STARTUP_PROBE set, start-up steps are timed from here.
+    startup::install_from_env();
     init_logging();
     let db = state::workspace_from_args(std::env::args_os(), std::env::var_os("HERALD_DB"));
-    let app = tauri::Builder::default()
+    let mut builder = tauri::Builder::default()
         // First, so a second launch hands over before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             focus_main_window(app);
-        }))
+        }));
+    if startup::active() {
+        builder = builder.plugin(startup::plugin());
+    }
+    let handler = invoke_handler();
+    let app = builder
         .setup(move |app| {
+            startup::mark("setup_started");
             let state = tauri::async_runtime::block_on(AppState::open(app.handle(), db))?;
+            startup::mark("state_opened");
             state.sender.start_scheduler();
             notify::install(app.handle(), state.store.clone())?;
+            startup::mark("notify_installed");
             app.manage(state);
+            startup::mark("setup_done");
             Ok(())
         })
-        .invoke_handler(invoke_handler())
+        .invoke_handler(move |invoke| {
+            startup::mark("first_ipc");
+            handler(invoke)
+        })
         .run(tauri::generate_context!());
     if let Err(err) = app {
         tracing::error!("Herald stopped: {err:#}");
@@ -143,6 +158,7 @@ fn invoke_handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 's
         commands::analytics::analytics_export,
         commands::charts::analytics_chart,
         commands::charts::analytics_chart_export,
+        commands::startup::startup_probe_finish,
     ]
 }
 

@@ -60,6 +60,7 @@ impl AppState {
             .context("finding this system's cache folder")?
             .join("imports");
         let store = Store::open(&workspace).await?;
+        crate::commands::startup::mark("store_opened");
         // Segment previews answer from the in-memory index once it is built
         // (in the background, now and after every data change).
         store.keep_segment_index_warm();
@@ -76,6 +77,7 @@ impl AppState {
         }
         // Entries are keyed by the workspace's id: no keychain call yet.
         let secrets = Arc::new(Keychain::for_workspace(&store).await?);
+        crate::commands::startup::mark("keychain_ready");
         tracing::info!(workspace = %workspace.display(), "workspace open");
         Ok(AppState::new(
             store,

@@ -5,21 +5,39 @@ import "./styles/global.css";
 
 import { MantineProvider } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
+import { lazy } from "react";
 import { HashRouter, Navigate, Route, Routes } from "react-router";
 import { AppLayout } from "./components/AppLayout";
-import { CampaignAnalyticsPage } from "./features/analytics/CampaignAnalyticsPage";
-import { ComparePage } from "./features/analytics/ComparePage";
-import { CampaignsPage } from "./features/campaigns/CampaignsPage";
-import { CampaignDetailPage } from "./features/campaigns/detail/CampaignDetailPage";
-import { CampaignWizardPage } from "./features/campaigns/wizard/CampaignWizardPage";
-import { ContactDetailPage } from "./features/contact/ContactDetailPage";
 import { ContactsPage } from "./features/contacts/ContactsPage";
-import { HomePage } from "./features/home/HomePage";
-import { ImportPage } from "./features/import/ImportPage";
-import { SegmentEditorPage } from "./features/segments/SegmentEditorPage";
-import { SegmentsPage } from "./features/segments/SegmentsPage";
-import { SettingsPage } from "./features/settings/SettingsPage";
 import { theme } from "./theme";
+
+// The first screen a launch needs is the shell and the contact list: they are
+// in the main bundle. Every other screen is its own chunk, fetched the first
+// time it is opened (AppLayout shows the loading state meanwhile), so the
+// editor, charts and segment builder are not parsed before the first paint.
+const HomePage = lazy(() => import("./features/home/HomePage").then((m) => ({ default: m.HomePage })));
+const ContactDetailPage = lazy(() =>
+  import("./features/contact/ContactDetailPage").then((m) => ({ default: m.ContactDetailPage })),
+);
+const SegmentsPage = lazy(() => import("./features/segments/SegmentsPage").then((m) => ({ default: m.SegmentsPage })));
+const SegmentEditorPage = lazy(() =>
+  import("./features/segments/SegmentEditorPage").then((m) => ({ default: m.SegmentEditorPage })),
+);
+const CampaignsPage = lazy(() =>
+  import("./features/campaigns/CampaignsPage").then((m) => ({ default: m.CampaignsPage })),
+);
+const CampaignWizardPage = lazy(() =>
+  import("./features/campaigns/wizard/CampaignWizardPage").then((m) => ({ default: m.CampaignWizardPage })),
+);
+const CampaignDetailPage = lazy(() =>
+  import("./features/campaigns/detail/CampaignDetailPage").then((m) => ({ default: m.CampaignDetailPage })),
+);
+const CampaignAnalyticsPage = lazy(() =>
+  import("./features/analytics/CampaignAnalyticsPage").then((m) => ({ default: m.CampaignAnalyticsPage })),
+);
+const ComparePage = lazy(() => import("./features/analytics/ComparePage").then((m) => ({ default: m.ComparePage })));
+const ImportPage = lazy(() => import("./features/import/ImportPage").then((m) => ({ default: m.ImportPage })));
+const SettingsPage = lazy(() => import("./features/settings/SettingsPage").then((m) => ({ default: m.SettingsPage })));
 
 export function AppRoutes() {
   return (

@@ -17,5 +17,6 @@ pub mod segments;
 pub mod sending;
 pub mod sms;
 pub mod sms_campaign;
+pub mod startup;
 pub mod tags;
 pub mod workspace;

@@ -1,7 +1,7 @@
 import { AppShell, Badge, Burger, Center, Divider, Group, Loader, NavLink, Stack, Text, Tooltip } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { IconDatabase, IconFileImport, IconFilter, IconLayoutDashboard, IconMail, IconSettings, IconUsers } from "@tabler/icons-react";
-import { useEffect, type ReactNode } from "react";
+import { Suspense, useEffect, type ReactNode } from "react";
 import { NavLink as RouterNavLink, Outlet, useLocation } from "react-router";
 import { formatCount } from "../lib/format";
 import { NotificationBell } from "../features/notifications/NotificationBell";
@@ -75,7 +75,19 @@ export function AppLayout() {
       </Center>
     );
   } else {
-    content = <Outlet />;
+    // A screen's code loads the first time it opens (App.tsx): the shell
+    // stays and the page area shows the same loader meanwhile.
+    content = (
+      <Suspense
+        fallback={
+          <Center h="70vh">
+            <Loader type="dots" aria-label="Loading" />
+          </Center>
+        }
+      >
+        <Outlet />
+      </Suspense>
+    );
   }
 
   return (
