@@ -214,15 +214,10 @@ impl PreparedCampaign {
     /// `[Test] `. Errors concern this recipient only
     /// ([`ComposeError::is_recipient_error`]).
     pub fn render(&self, r: &RecipientData, test: bool) -> Result<RenderedEmail, ComposeError> {
-        let Recipient {
-            unsubscribe_url,
-            mailto,
-            web_view_url,
-            ctx,
-        } = self.recipient(r)?;
-        let template_unsubscribe = unsubscribe_url.as_deref().or(mailto.as_deref());
+        let recipient = self.recipient(r)?;
+        let (urls, ctx) = (recipient.urls(), &recipient.ctx);
 
-        let subject = self.render_part(Part::Subject, r, &ctx)?;
+        let subject = self.render_part(Part::Subject, r, ctx)?;
         let subject =
             HeaderText::parse("subject", &subject).map_err(|source| ComposeError::Header {
                 contact_id: r.contact_id,
@@ -233,26 +228,10 @@ impl PreparedCampaign {
         } else {
             subject.into_string()
         };
-        let urls = Urls {
-            unsubscribe: template_unsubscribe,
-            web_view: web_view_url.as_deref(),
-        };
-        let html = links::ascii_html(self.html(r, &ctx, self.tracking.as_ref(), urls)?);
-        let text = self.render_part(Part::Text, r, &ctx)?;
-        let text = links::splice(
-            &text,
-            &Splice {
-                tracking: self.tracking.as_ref(),
-                recipient: r.contact_id,
-                unsubscribe_url: template_unsubscribe,
-                web_view_url: web_view_url.as_deref(),
-                preheader: "",
-                html: false,
-            },
-        )
-        .map_err(|problem| self.link_error(r, Part::Text, problem))?;
+        let html = links::ascii_html(self.html(r, ctx, self.tracking.as_ref(), urls)?);
+        let text = self.text(r, ctx, self.tracking.as_ref(), urls)?;
 
-        let list_unsubscribe = match (&unsubscribe_url, &mailto) {
+        let list_unsubscribe = match (&recipient.unsubscribe_url, &recipient.mailto) {
             (Some(https), Some(mailto)) => Some(format!("<{https}>, <{mailto}>")),
             (Some(https), None) => Some(format!("<{https}>")),
             (None, Some(mailto)) => Some(format!("<{mailto}>")),
@@ -276,7 +255,7 @@ impl PreparedCampaign {
             subject,
             message_id: &message_id,
             list_unsubscribe,
-            one_click: unsubscribe_url.is_some(),
+            one_click: recipient.unsubscribe_url.is_some(),
             campaign_id: self.campaign_id,
             text,
             html,
@@ -347,6 +326,30 @@ impl PreparedCampaign {
         .map_err(|problem| self.link_error(r, Part::Html, problem))
     }
 
+    /// The text part: rendered, with Herald's links and the tracked ones
+    /// (when `tracking`) spliced in.
+    pub(super) fn text(
+        &self,
+        r: &RecipientData,
+        ctx: &Value,
+        tracking: Option<&Tracking>,
+        urls: Urls<'_>,
+    ) -> Result<String, ComposeError> {
+        let text = self.render_part(Part::Text, r, ctx)?;
+        links::splice(
+            &text,
+            &Splice {
+                tracking,
+                recipient: r.contact_id,
+                unsubscribe_url: urls.unsubscribe,
+                web_view_url: urls.web_view,
+                preheader: "",
+                html: false,
+            },
+        )
+        .map_err(|problem| self.link_error(r, Part::Text, problem))
+    }
+
     /// Renders one compiled part; errors quote the compiled source.
     pub(super) fn render_part(
         &self,
@@ -395,6 +398,16 @@ pub(super) struct Recipient {
     pub(super) web_view_url: Option<String>,
     /// The template values.
     pub(super) ctx: Value,
+}
+
+impl Recipient {
+    /// Herald's own links as the templates see them.
+    pub(super) fn urls(&self) -> Urls<'_> {
+        Urls {
+            unsubscribe: self.unsubscribe_url.as_deref().or(self.mailto.as_deref()),
+            web_view: self.web_view_url.as_deref(),
+        }
+    }
 }
 
 /// The links in a recipient's HTML that are Herald's own, never tracked.
