@@ -7,7 +7,7 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
-use herald_core::token::{KeyRing, SigningKey, TokenKind};
+use herald_core::token::{Claims, KeyRing, SigningKey, TokenKind};
 use herald_core::EmailAddress;
 use herald_send::email::compose::{
     prepare, validate, Attachment, CampaignContent, ComposeContext, ComposeError, DkimSettings,
@@ -147,23 +147,30 @@ fn header<'a>(parsed: &'a serde_json::Value, name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no {name} header"))
 }
 
-/// Every `<relay>/c/<token>` in `text`, verified, as (recipient, url).
-pub(crate) fn clicks(text: &str) -> Vec<(Uuid, String)> {
+/// The claims of every `<base>/<route>/<token>` in `text`, each token
+/// verified as `kind` under the tests' key.
+pub(crate) fn signed(text: &str, base: &str, route: &str, kind: TokenKind) -> Vec<Claims> {
     let ring = KeyRing {
         current: key(),
         previous: None,
     };
-    text.match_indices(&format!("{RELAY}/c/"))
+    text.match_indices(&format!("{base}/{route}/"))
         .map(|(i, m)| {
             let token: String = text[i + m.len()..]
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
                 .collect();
-            let claims = ring
-                .verify(&token, TokenKind::Click)
-                .expect("a valid click token");
-            (claims.recipient, claims.url.unwrap())
+            ring.verify(&token, kind)
+                .unwrap_or_else(|e| panic!("a valid {kind:?} token at /{route}/: {e}"))
         })
+        .collect()
+}
+
+/// Every `<relay>/c/<token>` in `text`, verified, as (recipient, url).
+pub(crate) fn clicks(text: &str) -> Vec<(Uuid, String)> {
+    signed(text, RELAY, "c", TokenKind::Click)
+        .into_iter()
+        .map(|claims| (claims.recipient, claims.url.unwrap()))
         .collect()
 }
 

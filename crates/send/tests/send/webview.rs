@@ -14,7 +14,7 @@ use herald_send::secrets::Secrets;
 use herald_store::{campaign_runs, relay_sync};
 use uuid::Uuid;
 
-use crate::compose::{clicks, contact, content, context, key, parse, part, RELAY};
+use crate::compose::{clicks, contact, content, context, parse, part, signed, RELAY};
 use crate::engine::{fast, ledger, set_up, Setup};
 use crate::helpers::{fresh_keys, Relay as RelayServer, PUBLIC_URL};
 use crate::smtpd::{Options, Smtpd};
@@ -22,19 +22,9 @@ use crate::smtpd::{Options, Smtpd};
 /// Every `<relay>/v/<token>` in `text`, verified as View tokens, as
 /// (campaign, recipient).
 fn views(text: &str, relay: &str) -> Vec<(Uuid, Uuid)> {
-    let ring = KeyRing {
-        current: key(),
-        previous: None,
-    };
-    text.match_indices(&format!("{relay}/v/"))
-        .map(|(i, m)| {
-            let token: String = text[i + m.len()..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                .collect();
-            let claims = ring
-                .verify(&token, TokenKind::View)
-                .expect("a valid view token");
+    signed(text, relay, "v", TokenKind::View)
+        .into_iter()
+        .map(|claims| {
             assert_eq!(claims.url, None);
             (claims.campaign, claims.recipient)
         })
