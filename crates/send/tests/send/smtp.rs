@@ -170,31 +170,42 @@ async fn a_username_without_a_saved_password_says_so_before_trying() {
 
 #[tokio::test]
 async fn a_550_at_rcpt_is_permanent_and_the_connection_takes_the_next_message() {
-    let options = Options::default().fault("rcpt:bad@x.test=550 5.1.1 no such user");
-    let Some(server) = Smtpd::start(options).await else {
-        return;
-    };
-    let pool = pool(&server, 1);
+    // Command by command, and with MAIL + RCPT + DATA in one write, where
+    // DATA's own refusal ("no valid recipients") must not hide RCPT's.
+    for pipelining in [false, true] {
+        let mut options = Options::default().fault("rcpt:bad@x.test=550 5.1.1 no such user");
+        if pipelining {
+            options = options.pipelining();
+        }
+        let Some(server) = Smtpd::start(options).await else {
+            return;
+        };
+        let pool = pool(&server, 1);
 
-    let refused = pool
-        .send(FROM, "bad@x.test", &message("bad@x.test", "a"))
-        .await;
-    let accepted = pool
-        .send(FROM, "good@x.test", &message("good@x.test", "b"))
-        .await;
+        let refused = pool
+            .send(FROM, "bad@x.test", &message("bad@x.test", "a"))
+            .await;
+        let accepted = pool
+            .send(FROM, "good@x.test", &message("good@x.test", "b"))
+            .await;
 
-    assert_eq!(
-        refused,
-        Err(SmtpFailure::Permanent {
-            reply: "550 5.1.1 no such user".into()
-        })
-    );
-    accepted.expect("the next message goes through");
-    assert_eq!(pool.connections_opened(), 1);
-    assert_eq!(
-        server.received()[0].rcpt_tos,
-        vec!["good@x.test".to_owned()]
-    );
+        assert_eq!(
+            refused,
+            Err(SmtpFailure::Permanent {
+                reply: "550 5.1.1 no such user".into()
+            }),
+            "pipelining: {pipelining}"
+        );
+        assert_eq!(
+            accepted.expect("the next message goes through").reply,
+            "250 2.0.0 Ok: queued as H000001"
+        );
+        assert_eq!(pool.connections_opened(), 1);
+        let received = server.received();
+        assert_eq!(received.len(), 1);
+        assert_eq!(received[0].rcpt_tos, vec!["good@x.test".to_owned()]);
+        assert_eq!(received[0].pipelined, pipelining);
+    }
 }
 
 #[tokio::test]

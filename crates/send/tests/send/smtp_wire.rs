@@ -101,41 +101,6 @@ async fn a_server_offering_pipelining_gets_the_envelope_in_one_write_and_others_
 }
 
 #[tokio::test]
-async fn a_refused_rcpt_in_a_pipelined_transaction_leaves_the_connection_usable() {
-    let options = Options::default()
-        .pipelining()
-        .fault("rcpt:bad@x.test=550 5.1.1 no such user");
-    let Some(server) = Smtpd::start(options).await else {
-        return;
-    };
-    let pool = SmtpPool::new(server.endpoint(), 1);
-
-    let refused = pool
-        .send(FROM, "bad@x.test", &message("bad@x.test", "a"))
-        .await;
-    let accepted = pool
-        .send(FROM, "good@x.test", &message("good@x.test", "b"))
-        .await;
-
-    // DATA's own refusal ("no valid recipients") does not hide RCPT's.
-    assert_eq!(
-        refused,
-        Err(SmtpFailure::Permanent {
-            reply: "550 5.1.1 no such user".into()
-        })
-    );
-    assert_eq!(
-        accepted.expect("the next message goes through").reply,
-        "250 2.0.0 Ok: queued as H000001"
-    );
-    assert_eq!(pool.connections_opened(), 1);
-    let received = server.received();
-    assert_eq!(received.len(), 1);
-    assert_eq!(received[0].rcpt_tos, vec!["good@x.test".to_owned()]);
-    assert!(received[0].pipelined);
-}
-
-#[tokio::test]
 async fn a_refused_mail_in_a_pipelined_transaction_is_named_by_mail() {
     let options = Options::default()
         .pipelining()
