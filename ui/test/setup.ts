@@ -58,5 +58,11 @@ afterEach(() => {
   cleanup();
   notifications.clean();
   clearMocks();
+  // clearMocks takes the event plugin's unregisterListener away, but a
+  // component that cleanup() unmounted while its listen() was in flight
+  // drops the listener when that resolves, just after: keep it harmless.
+  (window as unknown as { __TAURI_EVENT_PLUGIN_INTERNALS__: Record<string, unknown> }).__TAURI_EVENT_PLUGIN_INTERNALS__ = {
+    unregisterListener: () => undefined,
+  };
   vi.useRealTimers();
 });
