@@ -57,6 +57,20 @@ async fn a_campaign_made_in_the_wizard_reaches_every_recipient_once_by_name() {
             .await
             .expect("typing the message");
         step_screenshot(&app, "wizard-3-content").await;
+        // The body's variables: the contact fields, then Herald's own links;
+        // with no relay set up, the web version link says what it needs.
+        app.click("editor-variables").await;
+        app.until("the variable menu open", || async {
+            app.exists("variable-web_view_url-needs-relay").await
+        })
+        .await;
+        app.scroll_to("variable-web_view_url").await;
+        step_screenshot(&app, "wizard-3-variables").await;
+        app.click("editor-variables").await;
+        app.until("the variable menu closed", || async {
+            !app.exists("variable-web_view_url").await
+        })
+        .await;
         app.click_by_script("wizard-next").await;
 
         app.until("the preview made", || async {
