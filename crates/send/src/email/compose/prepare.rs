@@ -312,18 +312,14 @@ impl PreparedCampaign {
             String::new()
         };
         let html = self.render_part(Part::Html, r, ctx)?;
-        links::splice(
+        self.splice(
+            r,
+            Part::Html,
             &html,
-            &Splice {
-                tracking,
-                recipient: r.contact_id,
-                unsubscribe_url: urls.unsubscribe,
-                web_view_url: urls.web_view,
-                preheader: &escape_html(&preheader),
-                html: true,
-            },
+            tracking,
+            urls,
+            &escape_html(&preheader),
         )
-        .map_err(|problem| self.link_error(r, Part::Html, problem))
     }
 
     /// The text part: rendered, with Herald's links and the tracked ones
@@ -336,18 +332,32 @@ impl PreparedCampaign {
         urls: Urls<'_>,
     ) -> Result<String, ComposeError> {
         let text = self.render_part(Part::Text, r, ctx)?;
+        self.splice(r, Part::Text, &text, tracking, urls, "")
+    }
+
+    /// A rendered HTML or text part with Herald's links, the tracked ones
+    /// (when `tracking`) and, in HTML, the preheader spliced in.
+    fn splice(
+        &self,
+        r: &RecipientData,
+        part: Part,
+        rendered: &str,
+        tracking: Option<&Tracking>,
+        urls: Urls<'_>,
+        preheader: &str,
+    ) -> Result<String, ComposeError> {
         links::splice(
-            &text,
+            rendered,
             &Splice {
                 tracking,
                 recipient: r.contact_id,
                 unsubscribe_url: urls.unsubscribe,
                 web_view_url: urls.web_view,
-                preheader: "",
-                html: false,
+                preheader,
+                html: part == Part::Html,
             },
         )
-        .map_err(|problem| self.link_error(r, Part::Text, problem))
+        .map_err(|problem| self.link_error(r, part, problem))
     }
 
     /// Renders one compiled part; errors quote the compiled source.
@@ -357,21 +367,7 @@ impl PreparedCampaign {
         r: &RecipientData,
         ctx: &Value,
     ) -> Result<String, ComposeError> {
-        let template = self
-            .env
-            .get_template(part.name())
-            .map_err(|e| render_error(r.contact_id, part, "", &e))?;
-        let rendered = template
-            .render(ctx)
-            .map_err(|e| render_error(r.contact_id, part, template.source(), &e))?;
-        if links::has_marker(&rendered) && matches!(part, Part::Subject | Part::Preheader) {
-            return Err(ComposeError::Render {
-                contact_id: r.contact_id,
-                part,
-                message: "contains control characters".to_owned(),
-            });
-        }
-        Ok(rendered)
+        render_in(&self.env, part, r.contact_id, ctx)
     }
 
     pub(super) fn link_error(
@@ -386,6 +382,31 @@ impl PreparedCampaign {
             message: problem,
         }
     }
+}
+
+/// Renders `part` of the templates compiled in `env` with `ctx`; errors
+/// quote the compiled source and name `contact_id`. A subject or preheader
+/// must not hold the composer's markers (control characters).
+pub(super) fn render_in(
+    env: &Environment<'_>,
+    part: Part,
+    contact_id: Uuid,
+    ctx: &Value,
+) -> Result<String, ComposeError> {
+    let template = env
+        .get_template(part.name())
+        .map_err(|e| render_error(contact_id, part, "", &e))?;
+    let rendered = template
+        .render(ctx)
+        .map_err(|e| render_error(contact_id, part, template.source(), &e))?;
+    if links::has_marker(&rendered) && matches!(part, Part::Subject | Part::Preheader) {
+        return Err(ComposeError::Render {
+            contact_id,
+            part,
+            message: "contains control characters".to_owned(),
+        });
+    }
+    Ok(rendered)
 }
 
 /// What every render of one recipient starts from.

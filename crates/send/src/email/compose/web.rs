@@ -17,6 +17,7 @@ use uuid::Uuid;
 use super::headers::HeaderText;
 use super::links::{self, escape_html, Splice};
 use super::personalize::{self, Part};
+use super::prepare::render_in;
 use super::{ComposeError, PreparedCampaign};
 
 /// Where the web version's unsubscribe links go; the relay puts each
@@ -48,23 +49,16 @@ impl PreparedCampaign {
         let mut env = self.env.clone();
         env.set_undefined_behavior(UndefinedBehavior::Chainable);
         let ctx = personalize::web_context(&self.campaign_name, UNSUBSCRIBE_MARKER);
-        let render = |part: Part| -> Result<String, ComposeError> {
-            let failed = |message: String| ComposeError::WebVersion { part, message };
-            let template = env
-                .get_template(part.name())
-                .map_err(|e| failed(e.to_string()))?;
-            let rendered = template.render(&ctx).map_err(|e| {
-                // The same wording as a recipient's render error, without
-                // the recipient.
-                match personalize::render_error(Uuid::nil(), part, template.source(), &e) {
-                    ComposeError::Render { message, .. } => failed(message),
-                    other => failed(other.to_string()),
-                }
-            })?;
-            if links::has_marker(&rendered) && matches!(part, Part::Subject | Part::Preheader) {
-                return Err(failed("contains control characters".to_owned()));
-            }
-            Ok(rendered)
+        let render = |part: Part| {
+            // The same wording as a recipient's render error, without the
+            // recipient.
+            render_in(&env, part, Uuid::nil(), &ctx).map_err(|e| ComposeError::WebVersion {
+                part,
+                message: match e {
+                    ComposeError::Render { message, .. } => message,
+                    other => other.to_string(),
+                },
+            })
         };
 
         let subject = render(Part::Subject)?;
