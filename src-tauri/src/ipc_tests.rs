@@ -27,6 +27,7 @@ mod contact_campaigns;
 mod dashboard;
 mod notifications;
 mod relay;
+mod scheduling;
 mod sending;
 mod sms;
 

@@ -9,6 +9,12 @@
 //! A campaign whose scheduled time passed more than an hour ago (the app was
 //! closed) is not started here: the campaign page asks the person to
 //! confirm (docs/campaigns.md, "Scheduling").
+//!
+//! A due campaign that cannot start (no SMTP settings, the relay refused its
+//! web version, a locked keychain...) stays scheduled with the reason kept on
+//! it (`herald_store::start_failures`): its page and the list show it, the
+//! notification rules tell it once, and the scheduler tries again only after
+//! [`RETRY_AFTER_MS`], not at every tick. "Start now" never waits.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -21,6 +27,7 @@ use herald_send::engine::{CampaignRun, Control, EngineError, Outcome, Refresh, S
 use herald_send::secrets::Secrets;
 use herald_send::sms::campaign as sms_campaign;
 use herald_send::sync_loop::SyncLoop;
+use herald_store::start_failures::{self, RETRY_AFTER_MS};
 use herald_store::{campaign_runs, now_millis, Store};
 use uuid::Uuid;
 
@@ -204,29 +211,44 @@ impl Sender {
                 Err(e) => tracing::warn!("listing campaigns being sent: {e:#}"),
             }
             loop {
-                me.start_due().await;
+                me.start_due(now_millis()).await;
                 tokio::time::sleep(SCHEDULER_TICK).await;
             }
         });
     }
 
-    async fn start_due(self: &Arc<Self>) {
-        let now = now_millis();
-        let due = match campaign_runs::due(&self.store, now).await {
+    /// One scheduler step at `now`: starts the due campaigns (those less
+    /// than an hour late, and not failed within [`RETRY_AFTER_MS`]). Each
+    /// one that cannot start keeps why on the campaign, and is returned.
+    pub(crate) async fn start_due(self: &Arc<Self>, now: i64) -> Vec<(Uuid, CommandError)> {
+        let due = match campaign_runs::due(&self.store, now, RETRY_AFTER_MS).await {
             Ok(due) => due,
             Err(e) => {
                 tracing::warn!("listing due campaigns: {e:#}");
-                return;
+                return Vec::new();
             }
         };
+        let mut failed = Vec::new();
         for (id, at) in due {
             if now - at > OVERDUE_MS {
                 continue;
             }
             if let Err(e) = self.start_now(id, None).await {
                 tracing::warn!(%id, "a scheduled campaign did not start: {}", e.message);
+                // The kind as the UI would get it for a manual start.
+                let kind = serde_json::to_value(e.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_else(|| "internal".to_owned());
+                if let Err(store) =
+                    start_failures::record(&self.store, id, &kind, &e.message, now).await
+                {
+                    tracing::warn!(%id, "recording why a campaign did not start: {store:#}");
+                }
+                failed.push((id, e));
             }
         }
+        failed
     }
 
     /// Starts a draft or scheduled campaign now: checks it can be sent,

@@ -152,6 +152,7 @@ export class FakeCampaigns {
       exclusions: null,
       lastError: null,
       editable: true,
+      startFailure: null,
       ...partial,
     };
     c.editable = EDITABLE.includes(c.status);
@@ -265,7 +266,7 @@ export class FakeCampaigns {
     const c = this.find(id);
     if (!c.editable) throw commandError("conflict", `This campaign is ${c.status} and can no longer be edited`);
     this.validate(input);
-    Object.assign(c, input, { updatedAt: Date.now(), segmentName: this.segmentName(input.segmentId) });
+    Object.assign(c, input, { updatedAt: Date.now(), segmentName: this.segmentName(input.segmentId), startFailure: null });
     return structuredClone(c);
   }
 
@@ -288,6 +289,7 @@ export class FakeCampaigns {
       startedAt: null,
       finishedAt: null,
       lastError: null,
+      startFailure: null,
     });
     return structuredClone(copy);
   }
@@ -357,6 +359,7 @@ export class FakeCampaigns {
     c.status = "sending";
     c.startedAt = Date.now();
     c.editable = false;
+    c.startFailure = null;
     this.recount(c);
     return this.progress(id);
   }
@@ -366,6 +369,7 @@ export class FakeCampaigns {
     if (at <= Date.now()) throw commandError("validation", "at: pick a time in the future", "at");
     c.status = "scheduled";
     c.scheduledAt = at;
+    c.startFailure = null;
     return structuredClone(c);
   }
 
@@ -374,6 +378,7 @@ export class FakeCampaigns {
     if (!from.includes(c.status)) throw commandError("conflict", `This campaign is ${c.status}`);
     c.status = status;
     c.editable = EDITABLE.includes(status);
+    c.startFailure = null;
     if (status === "draft") c.scheduledAt = null;
     return structuredClone(c);
   }

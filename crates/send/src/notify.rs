@@ -21,6 +21,7 @@
 
 use herald_store::notifications::signals::{self, CampaignRates, EndedCampaign, InDoubtCampaign};
 use herald_store::notifications::{self, Kind, NewNotification, Notification, Thresholds};
+use herald_store::start_failures::{self, ScheduledFailure};
 use herald_store::{relay_sync, Result, Store};
 use uuid::Uuid;
 
@@ -56,6 +57,12 @@ pub async fn scan(store: &Store, now: i64, scope: Scope) -> Result<Vec<Notificat
     };
     found.extend(signals::ended_since(store, since).await?.iter().map(ended));
     found.extend(signals::in_doubt(store).await?.iter().filter_map(in_doubt));
+    found.extend(
+        start_failures::scheduled(store)
+            .await?
+            .iter()
+            .map(not_started),
+    );
     if scope == Scope::Everything {
         for campaign in signals::rates_since(store, now - RATES_WINDOW_MS).await? {
             found.extend(rate_warnings(&campaign, &settings.thresholds));
@@ -116,6 +123,40 @@ pub fn ended(c: &EndedCampaign) -> NewNotification {
         // With the end time: a campaign sent again after "retry failed"
         // ends again, and that is news too.
         dedupe_key: format!("completed:{}:{}", key(c.id), c.finished_at),
+    }
+}
+
+/// A scheduled campaign that could not start, once per distinct failure:
+/// the key holds when this reason was first met, which a retry failing the
+/// same way keeps (`herald_store::start_failures::record`). It shares the
+/// "campaign failed" kind and its preference: both say a campaign is not
+/// going out, and why.
+pub fn not_started(f: &ScheduledFailure) -> NewNotification {
+    NewNotification {
+        kind: Kind::CampaignFailed,
+        campaign_id: Some(f.failure.campaign_id),
+        title: format!("Scheduled campaign “{}” could not start", f.name),
+        body: format!(
+            "{} Nothing was sent. Herald tries again every {} minutes; fix the problem, or open \
+             the campaign to send it now, edit or unschedule it.",
+            sentence(&f.failure.message),
+            start_failures::RETRY_AFTER_MS / 60_000
+        ),
+        dedupe_key: format!(
+            "not_started:{}:{}",
+            key(f.failure.campaign_id),
+            f.failure.failed_at
+        ),
+    }
+}
+
+/// `message` ending with a full stop.
+fn sentence(message: &str) -> String {
+    let message = message.trim_end();
+    if message.ends_with(['.', '!', '?']) {
+        message.to_owned()
+    } else {
+        format!("{message}.")
     }
 }
 
@@ -327,6 +368,34 @@ mod tests {
         let told = relay_down(0, 30 * 60_000 + 1, 30, "refused").unwrap();
         assert_eq!(told.dedupe_key, "relay_down:0");
         assert!(told.body.ends_with("Last error: refused"));
+    }
+
+    #[test]
+    fn a_campaign_that_could_not_start_is_named_with_its_reason() {
+        let told = not_started(&ScheduledFailure {
+            name: "Spring sale".into(),
+            failure: start_failures::StartFailure {
+                campaign_id: Uuid::nil(),
+                kind: "validation".into(),
+                message: "Set up SMTP in Settings → Email first".into(),
+                failed_at: 42,
+                tried_at: 42,
+            },
+        });
+        assert_eq!(
+            told.title,
+            "Scheduled campaign “Spring sale” could not start"
+        );
+        assert!(
+            told.body
+                .starts_with("Set up SMTP in Settings → Email first. Nothing was sent."),
+            "{}",
+            told.body
+        );
+        assert_eq!(
+            told.dedupe_key,
+            format!("not_started:{}:42", Uuid::nil().simple())
+        );
     }
 
     #[test]

@@ -271,13 +271,21 @@ pub async fn sending(store: &Store) -> Result<Vec<Uuid>> {
     )
 }
 
-/// Scheduled campaigns whose time has come, oldest first.
-pub async fn due(store: &Store, now: i64) -> Result<Vec<(Uuid, i64)>> {
+/// Scheduled campaigns whose time has come, oldest first, with their
+/// scheduled time. A campaign whose start failed less than `retry_after` ms
+/// before `now` is left out (the app passes
+/// [`start_failures::RETRY_AFTER_MS`](crate::start_failures::RETRY_AFTER_MS);
+/// `0` tries them all).
+pub async fn due(store: &Store, now: i64, retry_after: i64) -> Result<Vec<(Uuid, i64)>> {
     let rows = sqlx::query(
-        "SELECT id, scheduled_at FROM campaigns
-         WHERE status = 'scheduled' AND scheduled_at <= ? ORDER BY scheduled_at",
+        "SELECT c.id, c.scheduled_at FROM campaigns c
+         LEFT JOIN campaign_start_failures f ON f.campaign_id = c.id
+         WHERE c.status = 'scheduled' AND c.scheduled_at <= ?
+           AND (f.tried_at IS NULL OR f.tried_at <= ?)
+         ORDER BY c.scheduled_at",
     )
     .bind(now)
+    .bind(now - retry_after)
     .fetch_all(store.pool())
     .await
     .context("listing due campaigns")?;

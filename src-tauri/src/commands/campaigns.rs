@@ -10,12 +10,13 @@ use herald_core::SegmentId;
 use herald_send::email::campaign::relay_signing;
 use herald_send::email::compose::{self, Part, Relay};
 use herald_store::campaigns::{self, AttachmentId, CampaignId, CampaignQuery, Editor, TemplateId};
-use herald_store::{campaign_attachments, campaign_templates, segments};
+use herald_store::{campaign_attachments, campaign_templates, segments, start_failures};
 use tauri::State;
 
 use crate::dto::campaigns::{
-    core_channel, AttachmentInfo, CampaignDetail, CampaignEditor, CampaignInput, CampaignStatus,
-    CampaignSummary, TemplateDetail, TemplateInput, TemplateSummary,
+    core_channel, AttachmentInfo, CampaignDetail, CampaignEditor, CampaignInput,
+    CampaignStartFailure, CampaignStatus, CampaignSummary, TemplateDetail, TemplateInput,
+    TemplateSummary,
 };
 use crate::dto::Channel;
 use crate::error::{CommandError, CommandResult};
@@ -112,7 +113,8 @@ async fn detail(state: &AppState, id: CampaignId) -> CommandResult<CampaignDetai
     let campaign = campaigns::get(&state.store, id).await?;
     let counts = campaigns::counts(&state.store, id).await?;
     let attachments = campaign_attachments::list(&state.store, id).await?;
-    Ok(CampaignDetail::new(campaign, counts, attachments))
+    let failure = start_failures::get(&state.store, id.as_uuid()).await?;
+    Ok(CampaignDetail::new(campaign, counts, attachments, failure))
 }
 
 /// Campaigns newest first, optionally searched (name, subject and body
@@ -134,7 +136,18 @@ pub async fn campaigns_list(
         channel: channel.map(core_channel),
     };
     let list = campaigns::list(&state.store, &query).await?;
-    Ok(list.into_iter().map(CampaignSummary::from).collect())
+    let mut failures = start_failures::all(&state.store).await?;
+    Ok(list
+        .into_iter()
+        .map(|c| {
+            let failure = failures.remove(&c.id.as_uuid());
+            let status = c.status;
+            CampaignSummary {
+                start_failure: CampaignStartFailure::of(status, failure),
+                ..CampaignSummary::from(c)
+            }
+        })
+        .collect())
 }
 
 #[tauri::command]

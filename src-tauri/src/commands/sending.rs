@@ -37,7 +37,8 @@ async fn detail(state: &AppState, id: Uuid) -> CommandResult<CampaignDetail> {
     let c = campaigns::get(&state.store, cid).await?;
     let counts = campaigns::counts(&state.store, cid).await?;
     let attachments = herald_store::campaign_attachments::list(&state.store, cid).await?;
-    Ok(CampaignDetail::new(c, counts, attachments))
+    let failure = herald_store::start_failures::get(&state.store, id).await?;
+    Ok(CampaignDetail::new(c, counts, attachments, failure))
 }
 
 /// Who the campaign would go to now (or went to, once resolved), and

@@ -9,6 +9,7 @@ use herald_store::campaign_templates::{Template, TemplateSummary as StoredTempla
 use herald_store::campaigns::{
     self, Campaign, CampaignCounts as StoredCounts, CampaignSummary as StoredSummary,
 };
+use herald_store::start_failures::{self, StartFailure};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -157,6 +158,37 @@ pub struct CampaignSummary {
     pub created_at: i64,
     pub updated_at: i64,
     pub counts: CampaignCounts,
+    /// Scheduled, due, and it could not start (the list says so).
+    pub start_failure: Option<CampaignStartFailure>,
+}
+
+/// Why a scheduled campaign could not start when it was due. It stays
+/// scheduled and the app tries again (docs/email.md, "Scheduling").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CampaignStartFailure {
+    /// What a manual start would report: the error's kind ("validation",
+    /// "relay", "keychain", ...) and its message.
+    pub kind: String,
+    pub message: String,
+    /// When this failure was first met.
+    pub failed_at: i64,
+    /// The earliest the app's scheduler tries again.
+    pub retry_at: i64,
+}
+
+impl CampaignStartFailure {
+    /// The failure of a campaign in `status`: only a scheduled campaign
+    /// has one to show.
+    pub fn of(status: campaigns::CampaignStatus, f: Option<StartFailure>) -> Option<Self> {
+        let f = f.filter(|_| status == campaigns::CampaignStatus::Scheduled)?;
+        Some(CampaignStartFailure {
+            kind: f.kind,
+            message: f.message,
+            failed_at: f.failed_at,
+            retry_at: f.tried_at + start_failures::RETRY_AFTER_MS,
+        })
+    }
 }
 
 impl From<StoredSummary> for CampaignSummary {
@@ -175,6 +207,7 @@ impl From<StoredSummary> for CampaignSummary {
             created_at: s.created_at,
             updated_at: s.updated_at,
             counts: s.counts.into(),
+            start_failure: None,
         }
     }
 }
@@ -267,11 +300,19 @@ pub struct CampaignDetail {
     /// Draft, scheduled or paused: content, settings and attachments can
     /// change.
     pub editable: bool,
+    /// Scheduled, due, and it could not start: why.
+    pub start_failure: Option<CampaignStartFailure>,
 }
 
 impl CampaignDetail {
-    pub fn new(c: Campaign, counts: StoredCounts, attachments: Vec<StoredAttachment>) -> Self {
+    pub fn new(
+        c: Campaign,
+        counts: StoredCounts,
+        attachments: Vec<StoredAttachment>,
+        start_failure: Option<StartFailure>,
+    ) -> Self {
         CampaignDetail {
+            start_failure: CampaignStartFailure::of(c.status, start_failure),
             id: c.id.to_string(),
             name: c.name,
             channel: channel_of(c.channel),

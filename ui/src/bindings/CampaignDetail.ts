@@ -2,6 +2,7 @@
 import type { AttachmentInfo } from "./AttachmentInfo";
 import type { CampaignCounts } from "./CampaignCounts";
 import type { CampaignEditor } from "./CampaignEditor";
+import type { CampaignStartFailure } from "./CampaignStartFailure";
 import type { CampaignStatus } from "./CampaignStatus";
 import type { Channel } from "./Channel";
 import type { Exclusions } from "./Exclusions";
@@ -19,4 +20,8 @@ smsOptOut: boolean, rate: number | null, attachments: Array<AttachmentInfo>, exc
  * Draft, scheduled or paused: content, settings and attachments can
  * change.
  */
-editable: boolean, };
+editable: boolean, 
+/**
+ * Scheduled, due, and it could not start: why.
+ */
+startFailure: CampaignStartFailure | null, };

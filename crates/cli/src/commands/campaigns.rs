@@ -2,6 +2,8 @@
 //! run what is due (for cron on a machine that stays on), pause, cancel,
 //! and the deliberate resends.
 
+mod due;
+
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -223,9 +225,9 @@ async fn send(store: &Store, args: CampaignsSendArgs) -> anyhow::Result<ExitCode
     let state = campaign_runs::state(store, id).await?;
     match CampaignStatus::parse(&state.status).map_err(|e| anyhow!("{e}"))? {
         CampaignStatus::Draft | CampaignStatus::Scheduled => {
-            // Check the content and settings (of the campaign's channel)
-            // before anything is resolved.
-            herald_send::campaign::check(store, &secrets, id).await?;
+            // Checked before the question and before anything is resolved,
+            // without publishing anything: a "no" leaves nothing behind.
+            due::check_without_publishing(store, &secrets, id).await?;
             let campaign = campaigns::get(store, CampaignId::from_uuid(id)).await?;
             let segment = campaign
                 .segment_id
@@ -240,6 +242,9 @@ async fn send(store: &Store, args: CampaignsSendArgs) -> anyhow::Result<ExitCode
                 println!("Nothing was sent.");
                 return Ok(ExitCode::FAILURE);
             }
+            // Confirmed: the full check, which publishes the web version
+            // when the content links to it.
+            herald_send::campaign::check(store, &secrets, id).await?;
             campaign_runs::start(store, id, Some(audience.will_receive)).await?;
         }
         CampaignStatus::Paused | CampaignStatus::Failed => {
@@ -338,13 +343,17 @@ fn report_end(end: &Outcome) -> ExitCode {
 }
 
 /// Starts the scheduled campaigns whose time has come and continues those
-/// left `sending`, one after another.
+/// left `sending`, one after another. A due campaign that cannot start is
+/// named with why, keeps the reason (the app shows it) and makes the exit
+/// code non-zero; it is tried again at the next run.
 async fn run_due(store: &Store) -> anyhow::Result<ExitCode> {
     let secrets = keychain_secrets(Keychain::for_workspace(store).await?);
     let lock = SendLock::acquire(store).await?;
     let now = now_millis();
     let mut code = ExitCode::SUCCESS;
-    for (id, at) in campaign_runs::due(store, now).await? {
+    // Every due campaign, also one that failed minutes ago: cron decides
+    // how often this runs.
+    for (id, at) in campaign_runs::due(store, now, 0).await? {
         if now - at > OVERDUE_MS {
             println!(
                 "{id}: its time passed more than an hour ago; not started. Send it from the app \
@@ -352,13 +361,14 @@ async fn run_due(store: &Store) -> anyhow::Result<ExitCode> {
             );
             continue;
         }
-        if let Err(e) = herald_send::campaign::check(store, &secrets, id).await {
-            eprintln!("error: {id}: {e}");
-            code = ExitCode::FAILURE;
-            continue;
+        let name = campaigns::get(store, CampaignId::from_uuid(id)).await?.name;
+        match due::start_or_record(store, &secrets, id, now).await? {
+            Ok(()) => println!("{id}: started."),
+            Err(failed) => {
+                eprintln!("error: {id} \"{name}\" could not start: {}", failed.message);
+                code = ExitCode::FAILURE;
+            }
         }
-        campaign_runs::start(store, id, None).await?;
-        println!("{id}: started.");
     }
     for id in campaign_runs::sending(store).await? {
         let end = deliver(store, &lock, &secrets, id, true).await?;

@@ -11,5 +11,6 @@ mod crash;
 mod demo;
 mod errors;
 mod relay;
+mod scheduled;
 mod segments;
 mod sms_crash;

@@ -6,7 +6,7 @@ use herald_core::Channel;
 use herald_send::notify::{scan, Scope};
 use herald_store::notifications::{self, Kind};
 use herald_store::relay_events::{self, EventKind, RelayEvent};
-use herald_store::{relay_sync, Store};
+use herald_store::{relay_sync, start_failures, Store};
 use uuid::Uuid;
 
 use crate::helpers::Workspace;
@@ -188,4 +188,83 @@ async fn a_relay_failing_longer_than_the_setting_is_told_once_per_outage() {
         .await
         .unwrap();
     assert_eq!(kinds(&told), vec![Kind::RelayUnreachable], "a new outage");
+}
+
+/// A scheduled email campaign due an hour before `NOW` (raw SQL, as above).
+async fn scheduled_campaign(store: &Store, name: &str) -> Uuid {
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO campaigns (id, channel, name, status, scheduled_at, created_at, updated_at)
+         VALUES (?, 'email', ?, 'scheduled', ?, 0, 0)",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(NOW - HOUR)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn a_scheduled_campaign_that_could_not_start_is_told_once_per_distinct_failure() {
+    let ws = Workspace::new().await;
+    let id = scheduled_campaign(&ws.store, "Autumn news").await;
+    let no_smtp = "Set up SMTP in Settings → Email first";
+    start_failures::record(&ws.store, id, "validation", no_smtp, NOW)
+        .await
+        .unwrap();
+
+    let told = scan(&ws.store, NOW, Scope::Quick).await.unwrap();
+    assert_eq!(kinds(&told), vec![Kind::CampaignFailed]);
+    assert_eq!(told[0].campaign_id, Some(id));
+    assert_eq!(
+        told[0].title,
+        "Scheduled campaign “Autumn news” could not start"
+    );
+    assert!(told[0].body.starts_with(no_smtp), "{}", told[0].body);
+
+    // The scheduler's retry fails the same way: nothing new to tell.
+    start_failures::record(&ws.store, id, "validation", no_smtp, NOW + 5 * 60_000)
+        .await
+        .unwrap();
+    assert!(scan(&ws.store, NOW + 5 * 60_000, Scope::Quick)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // A different reason is a different failure.
+    start_failures::record(
+        &ws.store,
+        id,
+        "relay",
+        "The relay refused the API token",
+        NOW + HOUR,
+    )
+    .await
+    .unwrap();
+    let told = scan(&ws.store, NOW + HOUR, Scope::Quick).await.unwrap();
+    assert_eq!(told.len(), 1);
+    assert!(told[0].body.starts_with("The relay refused the API token."));
+    assert!(scan(&ws.store, NOW + HOUR + 1, Scope::Quick)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn a_start_failure_is_not_told_when_the_person_chose_none_for_failed_campaigns() {
+    let ws = Workspace::new().await;
+    let id = scheduled_campaign(&ws.store, "Quiet news").await;
+    let mut settings = notifications::load_settings(&ws.store).await.unwrap();
+    settings
+        .prefs
+        .insert(Kind::CampaignFailed, notifications::Preference::None);
+    notifications::save_settings(&ws.store, &settings)
+        .await
+        .unwrap();
+    start_failures::record(&ws.store, id, "validation", "No SMTP", NOW)
+        .await
+        .unwrap();
+    assert!(scan(&ws.store, NOW, Scope::Quick).await.unwrap().is_empty());
 }

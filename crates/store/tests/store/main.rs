@@ -25,3 +25,4 @@ mod round_trip;
 mod segments;
 mod segments_oracle;
 mod sms_help;
+mod start_failures;

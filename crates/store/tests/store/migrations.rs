@@ -38,6 +38,7 @@ async fn a_new_workspace_has_every_table() {
             "campaign_link_uniques",
             "campaign_links",
             "campaign_recipients",
+            "campaign_start_failures",
             "campaign_templates",
             "campaign_uniques",
             "campaigns",
@@ -62,7 +63,7 @@ async fn a_new_workspace_has_every_table() {
         .fetch_all(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
 }
 
 #[tokio::test]
@@ -132,7 +133,7 @@ async fn reopening_an_existing_workspace_keeps_its_data() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, 10);
+    assert_eq!(applied, 11);
     store.close().await;
 }
 
