@@ -23,6 +23,8 @@
 //! ```
 
 mod content;
+mod dkim;
+mod encode;
 mod error;
 mod headers;
 mod links;
@@ -31,6 +33,7 @@ mod mime;
 mod personalize;
 mod prepare;
 mod preview;
+mod seven_bit;
 mod text;
 mod validation;
 mod web;

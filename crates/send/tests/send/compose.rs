@@ -78,7 +78,7 @@ fn python() -> &'static str {
     panic!("dkimpy is needed for these tests: apt-get install python3-dkim");
 }
 
-fn run_python(script: &str, args: &[&str], input: &[u8]) -> String {
+pub(crate) fn run_python(script: &str, args: &[&str], input: &[u8]) -> String {
     let mut child = Command::new(python())
         .arg("-c")
         .arg(script)
@@ -130,7 +130,7 @@ pub(crate) fn part<'a>(parsed: &'a serde_json::Value, mime: &str) -> &'a str {
         .unwrap()
 }
 
-fn cte<'a>(parsed: &'a serde_json::Value, mime: &str) -> &'a str {
+pub(crate) fn cte<'a>(parsed: &'a serde_json::Value, mime: &str) -> &'a str {
     parsed["parts"]
         .as_array()
         .unwrap()
@@ -141,7 +141,7 @@ fn cte<'a>(parsed: &'a serde_json::Value, mime: &str) -> &'a str {
         .unwrap()
 }
 
-fn header<'a>(parsed: &'a serde_json::Value, name: &str) -> &'a str {
+pub(crate) fn header<'a>(parsed: &'a serde_json::Value, name: &str) -> &'a str {
     parsed["headers"][name]
         .as_str()
         .unwrap_or_else(|| panic!("no {name} header"))
@@ -480,7 +480,7 @@ fn attachments_wrap_the_alternative_in_a_mixed_message() {
 }
 
 /// A key pair made by openssl: the private key PEM, and the DNS record.
-fn openssl_key(algorithm: &str, traditional: bool) -> (String, String) {
+pub(crate) fn openssl_key(algorithm: &str, traditional: bool) -> (String, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("key.pem");
     let mut args = vec!["genpkey", "-algorithm", algorithm, "-out"];
@@ -522,7 +522,7 @@ fn openssl_key(algorithm: &str, traditional: bool) -> (String, String) {
 
 /// Whether dkimpy accepts the message's signature, with `record` as the
 /// selector's DNS TXT record.
-fn dkim_verifies(raw: &[u8], record: &str) -> bool {
+pub(crate) fn dkim_verifies(raw: &[u8], record: &str) -> bool {
     const SCRIPT: &str = r#"
 import sys, dkim
 record = sys.argv[1].encode()

@@ -7,6 +7,7 @@ mod smtpd;
 
 mod client;
 mod compose;
+mod compose_mime;
 mod engine;
 mod engine_window;
 mod keychain;

@@ -5,19 +5,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
 use herald_core::token::SigningKey;
 use herald_core::EmailAddress;
-use lettre::message::dkim::{
-    DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
-    DkimSigningKey,
-};
-use lettre::message::header::HeaderName;
-use rsa::pkcs1::EncodeRsaPrivateKey as _;
-use rsa::pkcs8::DecodePrivateKey as _;
 use uuid::Uuid;
 
+use super::dkim::Signer;
 use super::ComposeError;
 use crate::relay::RelayUrl;
 
@@ -107,7 +99,7 @@ impl fmt::Debug for RenderedEmail {
 pub struct DkimSettings {
     domain: String,
     selector: String,
-    pub(super) config: Arc<DkimConfig>,
+    pub(super) signer: Arc<Signer>,
 }
 
 impl Clone for DkimSettings {
@@ -115,7 +107,7 @@ impl Clone for DkimSettings {
         DkimSettings {
             domain: self.domain.clone(),
             selector: self.selector.clone(),
-            config: Arc::clone(&self.config),
+            signer: Arc::clone(&self.signer),
         }
     }
 }
@@ -129,20 +121,6 @@ impl fmt::Debug for DkimSettings {
             .finish_non_exhaustive()
     }
 }
-
-/// The headers signed: those a receiver shows or acts on, including the
-/// one-click unsubscribe pair that Gmail and Yahoo require to be signed.
-const SIGNED_HEADERS: &[&str] = &[
-    "From",
-    "To",
-    "Subject",
-    "Date",
-    "Message-ID",
-    "Reply-To",
-    "MIME-Version",
-    "List-Unsubscribe",
-    "List-Unsubscribe-Post",
-];
 
 impl DkimSettings {
     /// Parses a private key in PEM: RSA (PKCS#1 `RSA PRIVATE KEY` or PKCS#8
@@ -165,35 +143,11 @@ impl DkimSettings {
                 "the selector must be letters, digits, dashes and dots, such as herald1",
             ));
         }
-        let pem = private_key_pem.trim();
-        let key = if pem.contains("BEGIN RSA PRIVATE KEY") {
-            DkimSigningKey::new(pem, DkimSigningAlgorithm::Rsa)
-                .map_err(|_| dkim("the RSA private key could not be read (PKCS#1 PEM)"))?
-        } else if pem.contains("BEGIN PRIVATE KEY") {
-            pkcs8_key(pem)?
-        } else {
-            return Err(dkim(
-                "the private key must be PEM (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)",
-            ));
-        };
-        let headers = SIGNED_HEADERS
-            .iter()
-            .map(|h| HeaderName::new_from_ascii_str(h))
-            .collect();
-        let config = DkimConfig::new(
-            selector.clone(),
-            domain.clone(),
-            key,
-            headers,
-            DkimCanonicalization {
-                header: DkimCanonicalizationType::Relaxed,
-                body: DkimCanonicalizationType::Relaxed,
-            },
-        );
+        let signer = Signer::new(&domain, &selector, private_key_pem)?;
         Ok(DkimSettings {
             domain,
             selector,
-            config: Arc::new(config),
+            signer: Arc::new(signer),
         })
     }
 
@@ -204,35 +158,4 @@ impl DkimSettings {
     pub fn selector(&self) -> &str {
         &self.selector
     }
-}
-
-/// The DER prefix of a PKCS#8 Ed25519 private key (RFC 8410): the 32-byte
-/// seed follows it.
-const ED25519_PKCS8_PREFIX: [u8; 16] = [
-    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
-];
-
-/// A PKCS#8 key, Ed25519 or RSA, in the forms lettre reads (the base64 seed
-/// for Ed25519, PKCS#1 PEM for RSA).
-fn pkcs8_key(pem: &str) -> Result<DkimSigningKey, ComposeError> {
-    let dkim = |problem: &str| ComposeError::Dkim(problem.to_owned());
-    let body: String = pem
-        .lines()
-        .filter(|l| !l.starts_with("-----"))
-        .map(str::trim)
-        .collect();
-    let der = STANDARD
-        .decode(body)
-        .map_err(|_| dkim("the private key's PEM body is not base64"))?;
-    if der.len() == 48 && der[..16] == ED25519_PKCS8_PREFIX {
-        return DkimSigningKey::new(&STANDARD.encode(&der[16..]), DkimSigningAlgorithm::Ed25519)
-            .map_err(|_| dkim("the Ed25519 private key could not be read"));
-    }
-    let rsa = rsa::RsaPrivateKey::from_pkcs8_pem(pem)
-        .map_err(|_| dkim("the private key is neither an RSA nor an Ed25519 PKCS#8 key"))?;
-    let pkcs1 = rsa
-        .to_pkcs1_pem(rsa::pkcs1::LineEnding::LF)
-        .map_err(|_| dkim("the RSA private key could not be converted"))?;
-    DkimSigningKey::new(&pkcs1, DkimSigningAlgorithm::Rsa)
-        .map_err(|_| dkim("the RSA private key could not be read"))
 }

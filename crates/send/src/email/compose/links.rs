@@ -126,12 +126,34 @@ pub(super) struct Splice<'a> {
     pub html: bool,
 }
 
-/// Replaces the markers of a rendered part. A link that is not trackable
-/// once rendered (it became a `mailto:`, the unsubscribe or web version URL) is written
-/// back as it was; one that is trackable but cannot be signed is an error
-/// naming the URL.
+/// Where a spliced part goes: a `String` (the preview, the web version)
+/// or a message's body as it is written.
+pub(super) trait Out {
+    fn put(&mut self, text: &str);
+}
+
+impl Out for String {
+    fn put(&mut self, text: &str) {
+        self.push_str(text);
+    }
+}
+
+/// [`splice_into`] a new `String`.
 pub(super) fn splice(rendered: &str, s: &Splice<'_>) -> Result<String, String> {
     let mut out = String::with_capacity(rendered.len() + 2048);
+    splice_into(rendered, s, &mut out)?;
+    Ok(out)
+}
+
+/// Replaces the markers of a rendered part, writing the result to `out`.
+/// A link that is not trackable once rendered (it became a `mailto:`, the
+/// unsubscribe or web version URL) is written back as it was; one that is
+/// trackable but cannot be signed is an error naming the URL.
+pub(super) fn splice_into<O: Out + ?Sized>(
+    rendered: &str,
+    s: &Splice<'_>,
+    out: &mut O,
+) -> Result<(), String> {
     let mut rest = rendered;
     // The markers are single bytes, so a byte search finds them (memchr's
     // vectorised search: the rendered HTML is tens of kilobytes).
@@ -141,26 +163,26 @@ pub(super) fn splice(rendered: &str, s: &Splice<'_>) -> Result<String, String> {
         OPEN_PIXEL as u8,
         rest.as_bytes(),
     ) {
-        out.push_str(&rest[..i]);
+        out.put(&rest[..i]);
         let marker = char::from(rest.as_bytes()[i]);
         rest = &rest[i + 1..];
         match marker {
-            PREHEADER => out.push_str(s.preheader),
+            PREHEADER => out.put(s.preheader),
             OPEN_PIXEL => {
                 if let Some(t) = s.tracking {
-                    out.push_str(&t.open_url(s.recipient));
+                    out.put(&t.open_url(s.recipient));
                 }
             }
             _ => {
                 let end = memchr::memchr(LINK_END as u8, rest.as_bytes()).unwrap_or(rest.len());
                 let written = &rest[..end];
                 rest = rest.get(end + 1..).unwrap_or("");
-                out.push_str(&link(written, s)?);
+                out.put(&link(written, s)?);
             }
         }
     }
-    out.push_str(rest);
-    Ok(out)
+    out.put(rest);
+    Ok(())
 }
 
 fn link<'w>(written: &'w str, s: &Splice<'_>) -> Result<Cow<'w, str>, String> {

@@ -2,16 +2,18 @@
 //! preheader and the open pixel, derive the text part, compile templates)
 //! and rendering one recipient's message from it.
 
-use lettre::message::dkim::DkimConfig;
-use lettre::message::Mailbox;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
 use minijinja::{Environment, Value};
 use uuid::Uuid;
 
 use super::content::{CampaignContent, ComposeContext, RecipientData, RenderedEmail};
+use super::dkim::Signer;
 use super::headers::HeaderText;
-use super::links::{self, escape_html, Splice, Tracking};
+use super::links::{self, escape_html, Out, Splice, Tracking};
 use super::markup::{break_long_lines, mark, Protected};
-use super::mime::{self, EncodedAttachment};
+use super::mime::{self, EncodedAttachment, Head, Headers, Kind, Writer};
 use super::personalize::{self, render_error, Part};
 use super::text::{html_to_text, wrap};
 use super::validation;
@@ -26,10 +28,10 @@ pub struct PreparedCampaign {
     uses_web_view: bool,
     campaign_id: Uuid,
     pub(super) campaign_name: String,
-    from: Mailbox,
+    /// The headers and attachments every message shares, written once.
+    head: Head,
     from_address: String,
     from_domain: String,
-    reply_to: Option<Mailbox>,
     tracking: Option<Tracking>,
     /// Signs unsubscribe and web version tokens even when opens and clicks
     /// are not tracked.
@@ -37,8 +39,10 @@ pub struct PreparedCampaign {
     unsubscribe_mailto: Option<String>,
     tracked_urls: Vec<String>,
     personalised_links: Vec<String>,
-    attachments: Vec<EncodedAttachment>,
-    dkim: Option<std::sync::Arc<DkimConfig>>,
+    dkim: Option<Arc<Signer>>,
+    /// The largest message rendered so far: the next one's buffer is
+    /// allocated at that size, so it is never grown (and copied) midway.
+    size_hint: AtomicUsize,
 }
 
 /// Prepares `content` for sending: all the work that is the same for every
@@ -71,27 +75,30 @@ pub fn prepare(
         .map(|n| HeaderText::parse("reply-to name", n))
         .transpose()
         .map_err(ComposeError::Content)?;
-    let from =
-        mime::mailbox(Some(from_name.as_str()), &content.from_address).map_err(|problem| {
-            ComposeError::Address {
-                field: "sender address",
-                problem,
-            }
-        })?;
-    let reply_to = content
-        .reply_to
-        .as_ref()
-        .map(|a| mime::mailbox(reply_to_name.as_ref().map(HeaderText::as_str), a))
-        .transpose()
-        .map_err(|problem| ComposeError::Address {
+    mime::check_address(&content.from_address).map_err(|problem| ComposeError::Address {
+        field: "sender address",
+        problem,
+    })?;
+    if let Some(reply_to) = &content.reply_to {
+        mime::check_address(reply_to).map_err(|problem| ComposeError::Address {
             field: "reply-to address",
             problem,
         })?;
+    }
     let attachments = ctx
         .attachments
         .iter()
         .map(EncodedAttachment::new)
         .collect::<Result<Vec<_>, _>>()?;
+    let head = Head::new(
+        (from_name.as_str(), &content.from_address),
+        content
+            .reply_to
+            .as_ref()
+            .map(|a| (reply_to_name.as_ref().map(HeaderText::as_str), a)),
+        ctx.campaign_id,
+        attachments,
+    );
 
     let unsubscribe = ctx
         .relay
@@ -158,17 +165,16 @@ pub fn prepare(
         uses_web_view,
         campaign_id: ctx.campaign_id,
         campaign_name: ctx.campaign_name,
-        from,
+        head,
         from_address: content.from_address.as_str().to_owned(),
         from_domain: content.from_address.domain().to_owned(),
-        reply_to,
         tracking,
         unsubscribe,
         unsubscribe_mailto: ctx.unsubscribe_mailto.map(|a| a.as_str().to_owned()),
         tracked_urls: marked.tracked_urls,
         personalised_links: marked.personalised_links,
-        attachments,
-        dkim: ctx.dkim.map(|d| d.config),
+        dkim: ctx.dkim.map(|d| d.signer),
+        size_hint: AtomicUsize::new(0),
     })
 }
 
@@ -228,8 +234,9 @@ impl PreparedCampaign {
         } else {
             subject.into_string()
         };
-        let html = links::ascii_html(self.html(r, ctx, self.tracking.as_ref(), urls)?);
-        let text = self.text(r, ctx, self.tracking.as_ref(), urls)?;
+        let preheader = self.preheader(r, ctx)?;
+        let html = self.render_part(Part::Html, r, ctx)?;
+        let text = self.render_part(Part::Text, r, ctx)?;
 
         let list_unsubscribe = match (&recipient.unsubscribe_url, &recipient.mailto) {
             (Some(https), Some(mailto)) => Some(format!("<{https}>, <{mailto}>")),
@@ -242,26 +249,42 @@ impl PreparedCampaign {
             field: "email".to_owned(),
             problem: "the contact has no email address".to_owned(),
         })?;
-        let to = mime::mailbox(None, email).map_err(|problem| ComposeError::Recipient {
+        mime::check_address(email).map_err(|problem| ComposeError::Recipient {
             contact_id: r.contact_id,
             field: "email".to_owned(),
             problem,
         })?;
         let message_id = mime::message_id(self.campaign_id, r.contact_id, &self.from_domain);
-        let raw = mime::assemble(mime::Parts {
-            from: &self.from,
-            reply_to: self.reply_to.as_ref(),
-            to,
-            subject,
-            message_id: &message_id,
-            list_unsubscribe,
-            one_click: recipient.unsubscribe_url.is_some(),
-            campaign_id: self.campaign_id,
-            text,
-            html,
-            attachments: &self.attachments,
-            dkim: self.dkim.as_deref(),
+
+        // Room for the signed links (some 200 bytes each) and a CR per line.
+        let links = self.tracked_urls.len() + self.personalised_links.len() + 4;
+        let estimate = self.head.len()
+            + subject.len() * 2
+            + (html.len() + text.len()) * 33 / 32
+            + links * 2 * 256
+            + if self.dkim.is_some() { 1024 } else { 0 };
+        let capacity = estimate.max(self.size_hint.load(Ordering::Relaxed));
+        let mut message = Writer::new(
+            &self.head,
+            &Headers {
+                to: email.as_str(),
+                subject: &subject,
+                message_id: &message_id,
+                list_unsubscribe: list_unsubscribe.as_deref(),
+                one_click: recipient.unsubscribe_url.is_some(),
+            },
+            capacity,
+        );
+        let tracking = self.tracking.as_ref();
+        message.part(Kind::Text, text.is_ascii(), |out| {
+            self.splice(r, Part::Text, &text, tracking, urls, "", out)
         })?;
+        let preheader = escape_html(&preheader);
+        message.part(Kind::Html, html.is_ascii(), |out| {
+            self.splice(r, Part::Html, &html, tracking, urls, &preheader, out)
+        })?;
+        let raw = message.finish(self.dkim.as_deref());
+        self.size_hint.fetch_max(raw.len(), Ordering::Relaxed);
         Ok(RenderedEmail {
             envelope_from: self.from_address.clone(),
             to: email.as_str().to_owned(),
@@ -306,12 +329,9 @@ impl PreparedCampaign {
         tracking: Option<&Tracking>,
         urls: Urls<'_>,
     ) -> Result<String, ComposeError> {
-        let preheader = if self.has_preheader {
-            self.render_part(Part::Preheader, r, ctx)?
-        } else {
-            String::new()
-        };
+        let preheader = self.preheader(r, ctx)?;
         let html = self.render_part(Part::Html, r, ctx)?;
+        let mut out = String::with_capacity(html.len() + 2048);
         self.splice(
             r,
             Part::Html,
@@ -319,7 +339,18 @@ impl PreparedCampaign {
             tracking,
             urls,
             &escape_html(&preheader),
-        )
+            &mut out,
+        )?;
+        Ok(out)
+    }
+
+    /// The rendered preheader, empty when the campaign has none.
+    fn preheader(&self, r: &RecipientData, ctx: &Value) -> Result<String, ComposeError> {
+        if self.has_preheader {
+            self.render_part(Part::Preheader, r, ctx)
+        } else {
+            Ok(String::new())
+        }
     }
 
     /// The text part: rendered, with Herald's links and the tracked ones
@@ -332,12 +363,16 @@ impl PreparedCampaign {
         urls: Urls<'_>,
     ) -> Result<String, ComposeError> {
         let text = self.render_part(Part::Text, r, ctx)?;
-        self.splice(r, Part::Text, &text, tracking, urls, "")
+        let mut out = String::with_capacity(text.len() + 2048);
+        self.splice(r, Part::Text, &text, tracking, urls, "", &mut out)?;
+        Ok(out)
     }
 
-    /// A rendered HTML or text part with Herald's links, the tracked ones
-    /// (when `tracking`) and, in HTML, the preheader spliced in.
-    fn splice(
+    /// Writes a rendered HTML or text part to `out` with Herald's links,
+    /// the tracked ones (when `tracking`) and, in HTML, the preheader
+    /// spliced in.
+    #[allow(clippy::too_many_arguments)]
+    fn splice<O: Out + ?Sized>(
         &self,
         r: &RecipientData,
         part: Part,
@@ -345,8 +380,9 @@ impl PreparedCampaign {
         tracking: Option<&Tracking>,
         urls: Urls<'_>,
         preheader: &str,
-    ) -> Result<String, ComposeError> {
-        links::splice(
+        out: &mut O,
+    ) -> Result<(), ComposeError> {
+        links::splice_into(
             rendered,
             &Splice {
                 tracking,
@@ -356,6 +392,7 @@ impl PreparedCampaign {
                 preheader,
                 html: part == Part::Html,
             },
+            out,
         )
         .map_err(|problem| self.link_error(r, part, problem))
     }
