@@ -43,6 +43,27 @@ describe("campaigns list", () => {
     expect(sale).toHaveTextContent("10 (5%)");
   });
 
+  it("marks a scheduled campaign that could not start, with the reason on hover", async () => {
+    const { campaigns } = setup();
+    const due = Date.now() - 60 * 1000;
+    campaigns.add({ name: "On time", status: "scheduled", scheduledAt: Date.now() + 60 * 60 * 1000 });
+    campaigns.add({
+      name: "Stuck",
+      status: "scheduled",
+      scheduledAt: due,
+      startFailure: { kind: "relay", message: "Could not publish the web version to the relay: unreachable", failedAt: due, retryAt: due + 5 * 60 * 1000 },
+    });
+    const { user } = renderApp("/campaigns");
+    await waitFor(() => expect(screen.getAllByTestId("campaign-row")).toHaveLength(2));
+    const row = (name: string) => screen.getAllByTestId("campaign-row").find((r) => r.textContent?.includes(name))!;
+    expect(within(row("On time")).getByTestId("campaign-status")).toHaveTextContent("Scheduled");
+    expect(within(row("On time")).queryByTestId("campaign-start-failed")).not.toBeInTheDocument();
+    const stuck = within(row("Stuck")).getByTestId("campaign-start-failed");
+    expect(stuck).toHaveTextContent("Scheduled · couldn't start");
+    await user.hover(stuck);
+    expect(await screen.findByText("Could not publish the web version to the relay: unreachable")).toBeInTheDocument();
+  });
+
   it("shows no opens or clicks for a text, which has no pixel and no tracked links", async () => {
     const { campaigns } = setup();
     campaigns.add({ name: "Flash sale text", channel: "sms", status: "sent", counts: { recipients: 80, queued: 0, sent: 80, failed: 0, inDoubt: 0, suppressed: 0, opened: 0, clicked: 0, delivered: 75, undelivered: 2 }, finishedAt: Date.now() });

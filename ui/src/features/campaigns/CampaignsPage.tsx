@@ -1,4 +1,4 @@
-import { ActionIcon, Button, Card, Checkbox, CloseButton, EmptyState, Group, Menu, MultiSelect, Skeleton, Table, Text, TextInput, VisuallyHidden } from "@mantine/core";
+import { ActionIcon, Badge, Button, Card, Checkbox, CloseButton, EmptyState, Group, Menu, MultiSelect, Skeleton, Table, Text, TextInput, Tooltip, VisuallyHidden } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { IconArrowsDiff, IconCopy, IconDots, IconMail, IconPlus, IconSearch, IconTrash } from "@tabler/icons-react";
@@ -215,7 +215,17 @@ export function CampaignsPage() {
                       </Text>
                     </Table.Td>
                     <Table.Td>
-                      <CampaignStatusBadge status={c.status} />
+                      {c.status === "scheduled" && c.startFailure ? (
+                        // Due, and it could not start: why, on hover; the
+                        // campaign's page says what to do.
+                        <Tooltip label={c.startFailure.message} multiline w={320} withArrow>
+                          <Badge color="red" variant="light" size="sm" tt="none" fw={600} data-testid="campaign-start-failed">
+                            Scheduled · couldn't start
+                          </Badge>
+                        </Tooltip>
+                      ) : (
+                        <CampaignStatusBadge status={c.status} />
+                      )}
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm" c={c.segmentName ? undefined : "dimmed"} lineClamp={1}>

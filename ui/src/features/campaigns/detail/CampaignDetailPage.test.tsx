@@ -138,6 +138,56 @@ describe("campaign detail", () => {
     expect(screen.getByTestId("campaign-send-overdue")).toBeInTheDocument();
   });
 
+  describe("a scheduled campaign that could not start", () => {
+    const reason = "Email sending is not set up yet: add your SMTP server in Settings → Email";
+    function failed(campaigns: FakeCampaigns, dueAgo: number) {
+      const failedAt = Date.now() - dueAgo;
+      return campaigns.add({
+        name: "Autumn news",
+        status: "scheduled",
+        segmentId: "s-1",
+        scheduledAt: failedAt,
+        startFailure: { kind: "validation", message: reason, failedAt, retryAt: failedAt + 5 * 60 * 1000 },
+      });
+    }
+
+    it("says why in a red alert, with the edit, send now and unschedule it offers", async () => {
+      const { fake, campaigns } = setup();
+      const c = failed(campaigns, 2 * 60 * 1000);
+      const { user } = renderApp(`/campaigns/${c.id}`);
+      const alert = await screen.findByTestId("campaign-start-failure");
+      expect(alert).toHaveTextContent("This campaign could not start");
+      expect(screen.getByTestId("campaign-start-failure-reason")).toHaveTextContent(reason);
+      expect(alert).toHaveTextContent("nothing has been sent");
+      expect(within(alert).getByTestId("campaign-start-failure-edit")).toHaveAttribute("href", `/campaigns/${c.id}/edit`);
+      expect(screen.getByTestId("campaign-not-started")).toHaveTextContent("could not start");
+
+      await user.click(within(alert).getByTestId("campaign-start-failure-unschedule"));
+      await waitFor(() => expect(fake.callsOf("campaign_unschedule")).toHaveLength(1));
+      await waitFor(() => expect(screen.queryByTestId("campaign-start-failure")).not.toBeInTheDocument());
+      expect(within(screen.getByRole("heading", { level: 2 })).getByTestId("campaign-status")).toHaveTextContent("Draft");
+    });
+
+    it("sends now after the usual confirmation", async () => {
+      const { fake, campaigns } = setup();
+      const c = failed(campaigns, 2 * 60 * 1000);
+      const { user } = renderApp(`/campaigns/${c.id}`);
+      await user.click(await screen.findByTestId("campaign-start-failure-send"));
+      expect(await screen.findByTestId("send-confirm-title")).toHaveTextContent("Send to");
+      await user.click(screen.getByTestId("send-confirm"));
+      await waitFor(() => expect(fake.callsOf("campaign_send_now")).toHaveLength(1));
+      await waitFor(() => expect(screen.queryByTestId("campaign-start-failure")).not.toBeInTheDocument());
+    });
+
+    it("is not mistaken for one whose time passed while the app was closed", async () => {
+      const { campaigns } = setup();
+      const c = failed(campaigns, 3 * 60 * 60 * 1000);
+      renderApp(`/campaigns/${c.id}`);
+      expect(await screen.findByTestId("campaign-start-failure")).toBeInTheDocument();
+      expect(screen.queryByTestId("campaign-overdue")).not.toBeInTheDocument();
+    });
+  });
+
   it("offers to resume a campaign that failed, with the reason", async () => {
     const { campaigns } = setup();
     const c = campaigns.add({ name: "Stopped", status: "failed", lastError: "535 5.7.8 Authentication failed" });

@@ -285,7 +285,33 @@ export function CampaignDetailPage() {
       />
 
       <Stack gap="lg">
-        {overdue && (
+        {s === "scheduled" && c.startFailure && (
+          <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title="This campaign could not start" data-testid="campaign-start-failure">
+            <Stack gap="xs">
+              <Text size="sm" data-testid="campaign-start-failure-reason">
+                {c.startFailure.message}
+              </Text>
+              <Text size="sm" c="dimmed">
+                It was due {formatInstant(c.scheduledAt, zone)}; nothing has been sent. Herald met this problem {formatInstant(c.startFailure.failedAt, zone)} and tries again
+                from {formatInstant(c.startFailure.retryAt, zone)}, so a fix in Settings is picked up on its own.
+              </Text>
+              <Group gap="xs">
+                <Button size="xs" leftSection={<IconSend size={14} />} onClick={() => setPlan({ kind: "now" })} data-testid="campaign-start-failure-send">
+                  Send now…
+                </Button>
+                {editable && (
+                  <Button size="xs" variant="default" leftSection={<IconPencil size={14} />} component={Link} to={`/campaigns/${c.id}/edit`} data-testid="campaign-start-failure-edit">
+                    Edit
+                  </Button>
+                )}
+                <Button size="xs" variant="default" leftSection={<IconCalendarOff size={14} />} onClick={() => void unschedule()} data-testid="campaign-start-failure-unschedule">
+                  Unschedule
+                </Button>
+              </Group>
+            </Stack>
+          </Alert>
+        )}
+        {overdue && !c.startFailure && (
           <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} />} title="Its time has passed" data-testid="campaign-overdue">
             This campaign was due {formatInstant(c.scheduledAt, zone)}, while Herald was closed, so it was not sent. Send it now if it should
             still go out, or unschedule it and pick a new time.
@@ -319,7 +345,9 @@ export function CampaignDetailPage() {
         {!started && (
           <Card>
             <Text size="sm" c="dimmed" data-testid="campaign-not-started">
-              {s === "scheduled"
+              {s === "scheduled" && c.startFailure
+                ? "Nothing has been sent: the campaign could not start (see above). The report appears here once it does."
+                : s === "scheduled"
                 ? `Sending starts ${formatInstant(c.scheduledAt, zone)}. The report appears here once it does.`
                 : s === "cancelled"
                   ? "This campaign was cancelled before anything was sent."
