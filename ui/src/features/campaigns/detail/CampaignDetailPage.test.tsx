@@ -159,6 +159,7 @@ describe("campaign detail", () => {
       expect(alert).toHaveTextContent("This campaign could not start");
       expect(screen.getByTestId("campaign-start-failure-reason")).toHaveTextContent(reason);
       expect(alert).toHaveTextContent("nothing has been sent");
+      expect(screen.getByTestId("campaign-start-failure-when")).toHaveTextContent("Herald tries again from");
       expect(within(alert).getByTestId("campaign-start-failure-edit")).toHaveAttribute("href", `/campaigns/${c.id}/edit`);
       expect(screen.getByTestId("campaign-not-started")).toHaveTextContent("could not start");
 
@@ -185,6 +186,7 @@ describe("campaign detail", () => {
       renderApp(`/campaigns/${c.id}`);
       expect(await screen.findByTestId("campaign-start-failure")).toBeInTheDocument();
       expect(screen.queryByTestId("campaign-overdue")).not.toBeInTheDocument();
+      expect(screen.getByTestId("campaign-start-failure-when")).toHaveTextContent("Herald no longer tries on its own");
     });
   });
 

@@ -291,9 +291,11 @@ export function CampaignDetailPage() {
               <Text size="sm" data-testid="campaign-start-failure-reason">
                 {c.startFailure.message}
               </Text>
-              <Text size="sm" c="dimmed">
-                It was due {formatInstant(c.scheduledAt, zone)}; nothing has been sent. Herald met this problem {formatInstant(c.startFailure.failedAt, zone)} and tries again
-                from {formatInstant(c.startFailure.retryAt, zone)}, so a fix in Settings is picked up on its own.
+              <Text size="sm" c="dimmed" data-testid="campaign-start-failure-when">
+                It was due {formatInstant(c.scheduledAt, zone)}; nothing has been sent. Herald met this problem {formatInstant(c.startFailure.failedAt, zone)}.{" "}
+                {overdue
+                  ? "It is now more than an hour late, so Herald no longer tries on its own: send it now if it should still go out, or unschedule it."
+                  : `Herald tries again from ${formatInstant(c.startFailure.retryAt, zone)}, so a fix in Settings is picked up on its own.`}
               </Text>
               <Group gap="xs">
                 <Button size="xs" leftSection={<IconSend size={14} />} onClick={() => setPlan({ kind: "now" })} data-testid="campaign-start-failure-send">
