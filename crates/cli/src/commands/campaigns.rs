@@ -12,7 +12,7 @@ use anyhow::{anyhow, bail, Context};
 use herald_send::engine::{CampaignRun, Outcome, SendLock};
 use herald_send::secrets::{Keychain, Secrets};
 use herald_store::campaigns::{self, CampaignId, CampaignQuery, CampaignStatus, CampaignSummary};
-use herald_store::{campaign_runs, ledger, now_millis, Store};
+use herald_store::{campaign_runs, ledger, now_millis, start_failures, Store};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -172,7 +172,14 @@ async fn show(store: &Store, reference: CampaignRef) -> anyhow::Result<ExitCode>
         opened: i64,
         clicked: i64,
         last_error: Option<String>,
+        /// Scheduled and due, but it could not start: why (run-due and the
+        /// app keep it).
+        could_not_start: Option<String>,
     }
+    let could_not_start = match state.status.as_str() {
+        "scheduled" => start_failures::get(store, id).await?.map(|f| f.message),
+        _ => None,
+    };
     let shown = Shown {
         id: id.to_string(),
         status: state.status,
@@ -185,6 +192,7 @@ async fn show(store: &Store, reference: CampaignRef) -> anyhow::Result<ExitCode>
         opened: counts.opened,
         clicked: counts.clicked,
         last_error: state.last_error,
+        could_not_start,
     };
     super::print_json(&shown)?;
     Ok(ExitCode::SUCCESS)

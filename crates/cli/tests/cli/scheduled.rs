@@ -90,6 +90,8 @@ async fn run_due_names_a_campaign_that_cannot_start_keeps_why_and_fails() {
     .await
     .unwrap();
     assert_eq!((status.as_str(), in_ledger), ("scheduled", 0));
+    let shown = ws.json(&["campaigns", "show", &id.to_string()]);
+    assert_eq!(shown["could_not_start"], kept.message.as_str());
 
     // The next run tries again and fails the same way: the same failure.
     let again = ws.run(&["campaigns", "run-due"]);
