@@ -31,41 +31,77 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 /// message's boundaries start with.
 pub(super) fn quoted_printable(text: &[u8], out: &mut Vec<u8>) {
     out.reserve(text.len() + text.len() / 8);
-    let mut line = 0;
+    let mut rest = text;
+    loop {
+        match memchr::memchr(b'\n', rest) {
+            Some(i) => {
+                let line = &rest[..i];
+                qp_line(line.strip_suffix(b"\r").unwrap_or(line), out);
+                out.extend_from_slice(b"\r\n");
+                rest = &rest[i + 1..];
+            }
+            None => {
+                qp_line(rest, out);
+                return;
+            }
+        }
+    }
+}
+
+/// Bytes that quoted-printable writes as they are (space and tab only
+/// inside a line).
+const LITERAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 33;
+    while b <= 126 {
+        table[b] = b != b'=' as usize;
+        b += 1;
+    }
+    table[b' ' as usize] = true;
+    table[b'\t' as usize] = true;
+    table
+};
+
+/// One hard line (without its line break), soft-broken: runs of literal
+/// bytes are copied whole.
+fn qp_line(line: &[u8], out: &mut Vec<u8>) {
+    let n = line.len();
+    let mut col = 0;
     let mut i = 0;
-    while i < text.len() {
-        let b = text[i];
-        if b == b'\n' || (b == b'\r' && text.get(i + 1) == Some(&b'\n')) {
-            out.extend_from_slice(b"\r\n");
-            line = 0;
-            i += if b == b'\r' { 2 } else { 1 };
+    while i < n {
+        let mut run = 0;
+        while i + run < n && run <= QP_LINE && LITERAL[usize::from(line[i + run])] {
+            run += 1;
+        }
+        if i + run == n && run > 0 && matches!(line[n - 1], b' ' | b'\t') {
+            run -= 1;
+        }
+        // The line's last characters may take the column the soft break's
+        // `=` would need.
+        let take = if i + run == n && col + run <= QP_LINE {
+            run
+        } else {
+            run.min((QP_LINE - 1).saturating_sub(col))
+        };
+        out.extend_from_slice(&line[i..i + take]);
+        col += take;
+        i += take;
+        if i == n {
+            break;
+        }
+        if take < run || col >= QP_LINE - 1 {
+            out.extend_from_slice(b"=\r\n");
+            col = 0;
             continue;
         }
-        let line_end = match text.get(i + 1) {
-            None | Some(b'\n') => true,
-            Some(b'\r') => text.get(i + 2) == Some(&b'\n'),
-            Some(_) => false,
-        };
-        let literal = match b {
-            b' ' | b'\t' => !line_end,
-            b'=' => false,
-            33..=126 => true,
-            _ => false,
-        };
-        let width = if literal { 1 } else { 3 };
-        // A line's last character may take the column the soft break's `=`
-        // would need.
-        let limit = if line_end { QP_LINE } else { QP_LINE - 1 };
-        if line + width > limit {
+        let limit = if i + 1 == n { QP_LINE } else { QP_LINE - 1 };
+        if col + 3 > limit {
             out.extend_from_slice(b"=\r\n");
-            line = 0;
+            col = 0;
         }
-        if literal {
-            out.push(b);
-        } else {
-            out.extend_from_slice(&[b'=', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
-        }
-        line += width;
+        let b = line[i];
+        out.extend_from_slice(&[b'=', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+        col += 3;
         i += 1;
     }
 }
@@ -299,6 +335,32 @@ mod tests {
         // Exactly 76 fits when it ends the line; 77 does not.
         assert_eq!(qp(&"y".repeat(76)), "y".repeat(76));
         assert_eq!(qp(&"y".repeat(77)), format!("{}=\r\nyy", "y".repeat(75)));
+    }
+
+    #[test]
+    fn quoted_printable_round_trips_any_mix_of_bytes_within_76_columns() {
+        // A fixed pseudo-random mix of the cases: runs of letters, spaces
+        // and tabs (also before line ends), `=`, line breaks, 8-bit bytes.
+        let pieces: [&[u8]; 8] = [b"abc", b" ", b"\t", b"=", b"\n", b"\r\n", b"\xc3\xa9", b"x"];
+        let mut state = 7u32;
+        for len in [10, 75, 76, 77, 150, 1000] {
+            for _ in 0..50 {
+                let mut text = Vec::new();
+                while text.len() < len {
+                    state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    text.extend_from_slice(pieces[(state >> 16) as usize % pieces.len()]);
+                }
+                let mut out = Vec::new();
+                quoted_printable(&text, &mut out);
+                let encoded = String::from_utf8(out).unwrap();
+                for line in encoded.split("\r\n") {
+                    assert!(line.len() <= 76, "{line:?}");
+                    assert!(!line.ends_with([' ', '\t']), "{line:?}");
+                }
+                let expected = String::from_utf8_lossy(&text).replace("\r\n", "\n");
+                assert_eq!(String::from_utf8_lossy(&unqp(&encoded)), expected);
+            }
+        }
     }
 
     fn words(text: &str, used: usize) -> String {

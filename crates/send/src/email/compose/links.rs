@@ -9,6 +9,7 @@
 //! where the composer put them.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 use herald_core::token::{check_click_url, sign, Claims, SigningKey, TokenKind};
 use herald_core::Channel;
@@ -61,6 +62,10 @@ pub(super) struct Tracking {
     view_prefix: String,
     key: SigningKey,
     campaign: Uuid,
+    /// The campaign's tracked URLs, each already accepted by
+    /// `click_destination` at preparation: a link that renders to one of
+    /// them needs no new check per recipient.
+    known: HashSet<String>,
 }
 
 impl Tracking {
@@ -72,7 +77,14 @@ impl Tracking {
             view_prefix: relay.endpoint("v/").into(),
             key,
             campaign,
+            known: HashSet::new(),
         }
+    }
+
+    /// Remembers the campaign's tracked URLs (see `known`).
+    pub(super) fn with_known(mut self, urls: &[String]) -> Tracking {
+        self.known = urls.iter().cloned().collect();
+        self
     }
 
     fn token(&self, kind: TokenKind, recipient: Uuid, url: Option<String>) -> String {
@@ -99,16 +111,6 @@ impl Tracking {
     pub(super) fn web_view_url(&self, recipient: Uuid) -> String {
         let token = self.token(TokenKind::View, recipient, None);
         format!("{}{token}", self.view_prefix)
-    }
-
-    fn open_url(&self, recipient: Uuid) -> String {
-        let token = self.token(TokenKind::Open, recipient, None);
-        format!("{}{token}", self.open_prefix)
-    }
-
-    fn click_url(&self, recipient: Uuid, destination: String) -> String {
-        let token = self.token(TokenKind::Click, recipient, Some(destination));
-        format!("{}{token}", self.click_prefix)
     }
 }
 
@@ -170,14 +172,15 @@ pub(super) fn splice_into<O: Out + ?Sized>(
             PREHEADER => out.put(s.preheader),
             OPEN_PIXEL => {
                 if let Some(t) = s.tracking {
-                    out.put(&t.open_url(s.recipient));
+                    out.put(&t.open_prefix);
+                    out.put(&t.token(TokenKind::Open, s.recipient, None));
                 }
             }
             _ => {
                 let end = memchr::memchr(LINK_END as u8, rest.as_bytes()).unwrap_or(rest.len());
                 let written = &rest[..end];
                 rest = rest.get(end + 1..).unwrap_or("");
-                out.put(&link(written, s)?);
+                link(written, s, out)?;
             }
         }
     }
@@ -185,31 +188,37 @@ pub(super) fn splice_into<O: Out + ?Sized>(
     Ok(())
 }
 
-fn link<'w>(written: &'w str, s: &Splice<'_>) -> Result<Cow<'w, str>, String> {
+/// Writes one marked link: signed when tracked, as written otherwise. The
+/// relay's prefix and the token go to `out` as they are, not formatted
+/// into a new string first.
+fn link<O: Out + ?Sized>(written: &str, s: &Splice<'_>, out: &mut O) -> Result<(), String> {
     let url = if s.html {
         unescape_html(written)
     } else {
         Cow::Borrowed(written)
     };
     let url = url.trim();
-    let untracked = || {
+    let tracking = s.tracking.filter(|_| {
+        is_trackable(url) && s.unsubscribe_url != Some(url) && s.web_view_url != Some(url)
+    });
+    let Some(tracking) = tracking else {
         // The template engine escapes `/` too; written back with only the
         // escapes an attribute needs, the href reads as the author wrote it.
-        if s.html {
-            Cow::Owned(escape_html(url).into_owned())
+        out.put(&if s.html {
+            escape_html(url)
         } else {
             Cow::Borrowed(written)
-        }
+        });
+        return Ok(());
     };
-    let Some(tracking) = s.tracking else {
-        return Ok(untracked());
+    let destination = if tracking.known.contains(url) {
+        url.to_owned()
+    } else {
+        click_destination(url).map_err(|problem| format!("link \"{url}\": {problem}"))?
     };
-    if !is_trackable(url) || s.unsubscribe_url == Some(url) || s.web_view_url == Some(url) {
-        return Ok(untracked());
-    }
-    let destination =
-        click_destination(url).map_err(|problem| format!("link \"{url}\": {problem}"))?;
-    Ok(Cow::Owned(tracking.click_url(s.recipient, destination)))
+    out.put(&tracking.click_prefix);
+    out.put(&tracking.token(TokenKind::Click, s.recipient, Some(destination)));
+    Ok(())
 }
 
 /// The HTML without the open pixel's `<img>` (the tag around the

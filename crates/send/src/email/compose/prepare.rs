@@ -168,7 +168,7 @@ pub fn prepare(
         head,
         from_address: content.from_address.as_str().to_owned(),
         from_domain: content.from_address.domain().to_owned(),
-        tracking,
+        tracking: tracking.map(|t| t.with_known(&marked.tracked_urls)),
         unsubscribe,
         unsubscribe_mailto: ctx.unsubscribe_mailto.map(|a| a.as_str().to_owned()),
         tracked_urls: marked.tracked_urls,

@@ -50,6 +50,7 @@ impl<'a> SevenBit<'a> {
         self.fit && !self.pending_cr
     }
 
+    #[inline]
     fn end_line(&mut self) {
         self.out.extend_from_slice(b"\r\n");
         self.line = 0;
@@ -104,9 +105,63 @@ impl<'a> SevenBit<'a> {
     }
 }
 
+impl SevenBit<'_> {
+    /// The common case, in whole-text passes: ASCII without CR or NUL, so
+    /// only the LFs need finding (one search over the text, not one per
+    /// line).
+    fn plain(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        self.out.reserve(bytes.len() + bytes.len() / 32 + 2);
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', bytes) {
+            self.line_of(&bytes[start..end]);
+            if !self.fit {
+                return;
+            }
+            self.end_line();
+            start = end + 1;
+        }
+        self.line_of(&bytes[start..]);
+    }
+
+    /// A piece of a line known to be ASCII without CR, LF or NUL.
+    #[inline]
+    fn line_of(&mut self, seg: &[u8]) {
+        if seg.is_empty() {
+            return;
+        }
+        if let Some(matched) = self.head {
+            let wanted = &self.delimiter[matched..];
+            let n = wanted.len().min(seg.len());
+            // Most lines differ at their first byte: no call to memcmp.
+            if seg[0] != wanted[0] || seg[..n] != wanted[..n] {
+                self.head = None;
+            } else if n == wanted.len() {
+                self.fit = false;
+                return;
+            } else {
+                self.head = Some(matched + n);
+            }
+        }
+        self.line += seg.len();
+        if self.line > MAX_LINE {
+            self.fit = false;
+            return;
+        }
+        self.out.extend_from_slice(seg);
+    }
+}
+
 impl Out for SevenBit<'_> {
     fn put(&mut self, text: &str) {
         if !self.fit {
+            return;
+        }
+        if !self.pending_cr
+            && text.is_ascii()
+            && memchr::memchr2(b'\r', 0, text.as_bytes()).is_none()
+        {
+            self.plain(text);
             return;
         }
         let mut rest = text;
