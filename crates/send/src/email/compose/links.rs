@@ -9,6 +9,7 @@
 //! where the composer put them.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 use herald_core::token::{check_click_url, sign, Claims, SigningKey, TokenKind};
@@ -126,6 +127,23 @@ pub(super) struct Splice<'a> {
     pub preheader: &'a str,
     /// Whether the part is HTML (link text is entity-escaped there).
     pub html: bool,
+    /// The click tokens already signed for this recipient, when there is
+    /// one.
+    pub signed: Option<&'a Signed>,
+}
+
+/// One recipient's click tokens by destination: the text part links to the
+/// same URLs as the HTML part, and a URL may appear more than once, so
+/// each is signed once per message.
+#[derive(Debug, Default)]
+pub(super) struct Signed(RefCell<Vec<(String, String)>>);
+
+impl Signed {
+    fn get(&self, destination: &str) -> Option<std::cell::Ref<'_, str>> {
+        let cache = self.0.borrow();
+        let i = cache.iter().position(|(d, _)| d == destination)?;
+        Some(std::cell::Ref::map(cache, |c| c[i].1.as_str()))
+    }
 }
 
 /// Where a spliced part goes: a `String` (the preview, the web version)
@@ -211,13 +229,22 @@ fn link<O: Out + ?Sized>(written: &str, s: &Splice<'_>, out: &mut O) -> Result<(
         });
         return Ok(());
     };
+    out.put(&tracking.click_prefix);
+    if let Some(token) = s.signed.and_then(|signed| signed.get(url)) {
+        out.put(&token);
+        return Ok(());
+    }
     let destination = if tracking.known.contains(url) {
         url.to_owned()
     } else {
         click_destination(url).map_err(|problem| format!("link \"{url}\": {problem}"))?
     };
-    out.put(&tracking.click_prefix);
-    out.put(&tracking.token(TokenKind::Click, s.recipient, Some(destination)));
+    let token = tracking.token(TokenKind::Click, s.recipient, Some(destination));
+    out.put(&token);
+    if let Some(signed) = s.signed {
+        // Keyed by the URL as rendered, which is what the next part holds.
+        signed.0.borrow_mut().push((url.to_owned(), token));
+    }
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::content::{CampaignContent, ComposeContext, RecipientData, RenderedEmail};
 use super::dkim::Signer;
 use super::headers::HeaderText;
-use super::links::{self, escape_html, Out, Splice, Tracking};
+use super::links::{self, escape_html, Out, Signed, Splice, Tracking};
 use super::markup::{break_long_lines, mark, Protected};
 use super::mime::{self, EncodedAttachment, Head, Headers, Kind, Writer};
 use super::personalize::{self, render_error, Part};
@@ -280,7 +280,9 @@ impl PreparedCampaign {
             self.splice(r, Part::Text, &text, tracking, urls, "", out)
         })?;
         let preheader = escape_html(&preheader);
-        message.part(Kind::Html, html.is_ascii(), |out| {
+        // An HTML part writes non-ASCII as references: it is tried as 7bit
+        // whatever it holds.
+        message.part(Kind::Html, true, |out| {
             self.splice(r, Part::Html, &html, tracking, urls, &preheader, out)
         })?;
         let raw = message.finish(self.dkim.as_deref());
@@ -319,6 +321,7 @@ impl PreparedCampaign {
             mailto,
             web_view_url,
             ctx,
+            signed: Signed::default(),
         })
     }
 
@@ -391,6 +394,7 @@ impl PreparedCampaign {
                 web_view_url: urls.web_view,
                 preheader,
                 html: part == Part::Html,
+                signed: urls.signed,
             },
             out,
         )
@@ -456,6 +460,8 @@ pub(super) struct Recipient {
     pub(super) web_view_url: Option<String>,
     /// The template values.
     pub(super) ctx: Value,
+    /// The click tokens signed so far for this recipient's message.
+    pub(super) signed: Signed,
 }
 
 impl Recipient {
@@ -464,6 +470,7 @@ impl Recipient {
         Urls {
             unsubscribe: self.unsubscribe_url.as_deref().or(self.mailto.as_deref()),
             web_view: self.web_view_url.as_deref(),
+            signed: Some(&self.signed),
         }
     }
 }
@@ -474,4 +481,5 @@ pub(super) struct Urls<'a> {
     /// The unsubscribe URL as templates see it (https, else mailto).
     pub(super) unsubscribe: Option<&'a str>,
     pub(super) web_view: Option<&'a str>,
+    pub(super) signed: Option<&'a Signed>,
 }

@@ -83,6 +83,7 @@ impl PreparedCampaign {
                 web_view_url: Some(WEB_VIEW_SELF),
                 preheader: &escape_html(&preheader),
                 html: true,
+                signed: None,
             },
         )
         .map_err(|message| ComposeError::WebVersion {
