@@ -440,7 +440,9 @@ pub(super) fn render_in(
     let rendered = template
         .render(ctx)
         .map_err(|e| render_error(contact_id, part, template.source(), &e))?;
-    if links::has_marker(&rendered) && matches!(part, Part::Subject | Part::Preheader) {
+    // Only the short parts are checked: the HTML and text hold the markers
+    // by design, and scanning them would cost a pass over ~50 KB.
+    if matches!(part, Part::Subject | Part::Preheader) && links::has_marker(&rendered) {
         return Err(ComposeError::Render {
             contact_id,
             part,
