@@ -5,6 +5,7 @@
 /// here has no permission, so no window could call it.
 const COMMANDS: &[&str] = &[
     "workspace_info",
+    "app_first_screen_shown",
     "workspace_load_demo",
     "workspace_update_settings",
     "workspace_setting_options",

@@ -15,7 +15,7 @@ use tauri::http::{HeaderMap, HeaderName, HeaderValue};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::{WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+use tauri::{Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 
 use crate::state::AppState;
 use crate::uploads::Uploads;
@@ -123,6 +123,21 @@ fn form(email: &str, phone: &str) -> Value {
 fn list_query(search: Option<&str>) -> Value {
     json!({"query": {"search": search, "tag": null, "emailStatus": null, "smsStatus": null,
                      "sort": "lastInteractionAt", "direction": "desc", "after": null, "limit": 50}})
+}
+
+#[test]
+fn the_first_screen_starts_the_background_work_once() {
+    let app = app();
+    let state = app._app.state::<AppState>();
+    assert!(
+        !state.warmup.started(),
+        "nothing starts before the UI's first screen (or the fallback timer)"
+    );
+    assert_eq!(app.ok("app_first_screen_shown", json!({})), Value::Null);
+    assert!(state.warmup.started());
+    // A second screen, or the fallback timer, starts nothing more.
+    assert_eq!(app.ok("app_first_screen_shown", json!({})), Value::Null);
+    assert!(!state.warmup.start(&state.store));
 }
 
 #[test]

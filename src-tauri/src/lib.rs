@@ -24,6 +24,7 @@ mod parse;
 mod sending;
 mod state;
 mod uploads;
+mod warmup;
 
 use tauri::ipc::Invoke;
 use tauri::{AppHandle, Manager, Runtime};
@@ -55,6 +56,7 @@ pub fn run() {
             notify::install(app.handle(), state.store.clone())?;
             startup::mark("notify_installed");
             app.manage(state);
+            start_warmup_later(app.handle().clone());
             startup::mark("setup_done");
             Ok(())
         })
@@ -70,11 +72,24 @@ pub fn run() {
     }
 }
 
+/// Starts the background work [`warmup::FALLBACK`] after set-up, unless the
+/// UI's first screen has started it already.
+fn start_warmup_later<R: Runtime>(app: AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(warmup::FALLBACK).await;
+        let state = app.state::<AppState>();
+        if state.warmup.start(&state.store) {
+            tracing::debug!("background work started without a first screen");
+        }
+    });
+}
+
 /// Every command, as listed in `build.rs` and granted in
 /// `src-tauri/capabilities/default.json`.
 fn invoke_handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         commands::workspace::workspace_info,
+        warmup::app_first_screen_shown,
         commands::workspace::workspace_load_demo,
         commands::workspace::workspace_update_settings,
         commands::workspace::workspace_setting_options,

@@ -38,6 +38,8 @@ pub struct AppState {
     pub sync_interval: std::time::Duration,
     /// Runs campaigns in the background and starts scheduled ones.
     pub sender: Arc<Sender>,
+    /// The background work started once the first screen is shown.
+    pub warmup: crate::warmup::Warmup,
     /// What the last "Sync now" did (the loop's own runs record only their
     /// time or error, in the workspace).
     last_sync: Mutex<Option<SyncSummary>>,
@@ -61,20 +63,8 @@ impl AppState {
             .join("imports");
         let store = Store::open(&workspace).await?;
         crate::commands::startup::mark("store_opened");
-        // Segment previews answer from the in-memory index once it is built
-        // (in the background, now and after every data change).
-        store.keep_segment_index_warm();
-        // A workspace with relay events from before analytics existed gets
-        // its rollups now, in the background, rather than on the first
-        // report a person opens (docs/analytics.md).
-        {
-            let store = store.clone();
-            tauri::async_runtime::spawn(async move {
-                if let Err(e) = herald_store::analytics::ensure(&store).await {
-                    tracing::warn!("building the analytics rollups: {e}");
-                }
-            });
-        }
+        // The segment index and the analytics rollups are built once the
+        // first screen is shown (crate::warmup).
         // Entries are keyed by the workspace's id: no keychain call yet.
         let secrets = Arc::new(Keychain::for_workspace(&store).await?);
         crate::commands::startup::mark("keychain_ready");
@@ -112,6 +102,7 @@ impl AppState {
             uploads,
             preview_ticket: std::sync::atomic::AtomicU64::new(0),
             secrets,
+            warmup: crate::warmup::Warmup::default(),
             last_sync: Mutex::new(None),
         }
     }

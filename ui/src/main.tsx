@@ -1,10 +1,11 @@
+import { scriptStart } from "./lib/scriptStart";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
-import { epochNow, startProbeIfAsked } from "./lib/startup";
+import { startProbeIfAsked, startupStep } from "./lib/startup";
 
-// Taken first: the start-up probe reports when the UI's script began.
-const scriptStart = epochNow();
+// Every module the first screen needs has run by now.
+startupStep("modules_evaluated");
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

@@ -152,6 +152,8 @@ export class FakeBackend {
     switch (cmd) {
       case "workspace_info":
         return { ...this.info, contacts: this.contacts.length };
+      case "app_first_screen_shown":
+        return null;
       case "workspace_load_demo":
         return this.loadDemo(args.count as number);
       case "workspace_update_settings":

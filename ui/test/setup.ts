@@ -3,6 +3,7 @@ import { notifications } from "@mantine/notifications";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { cleanup, configure } from "@testing-library/react";
 import { afterEach, beforeEach, vi } from "vitest";
+import { resetFirstScreen } from "../src/lib/firstScreen";
 import { resetContactsStore } from "../src/stores/contacts";
 import { resetImportStore } from "../src/stores/import";
 import { resetRelayStore } from "../src/stores/relay";
@@ -47,6 +48,7 @@ Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true
 
 beforeEach(() => {
   localStorage.clear();
+  resetFirstScreen();
   resetContactsStore();
   resetWorkspaceStore();
   resetImportStore();

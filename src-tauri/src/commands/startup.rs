@@ -34,7 +34,7 @@ static PROBE: OnceLock<Probe> = OnceLock::new();
 
 /// What the UI measured, as epoch milliseconds (`performance.timeOrigin +
 /// performance.now()`), so they share the app's clock.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct StartupMarks {
     /// When the web process started loading the page (`timeOrigin`).
@@ -45,6 +45,20 @@ pub struct StartupMarks {
     pub first_row_in_dom: f64,
     /// After the first contact row was painted (a frame after it appeared).
     pub first_row_painted: f64,
+    /// The UI's own steps on the way (the workspace info asked and
+    /// answered, the contact list's query sent and answered, ...), written
+    /// as `ui_<name>`.
+    pub steps: Vec<StartupStep>,
+}
+
+/// One named moment the UI recorded, as epoch milliseconds.
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StartupStep {
+    /// snake_case, e.g. `contacts_answered`.
+    pub name: String,
+    /// When it happened.
+    pub at: f64,
 }
 
 /// The marks of one launch and where they go.
@@ -92,6 +106,9 @@ impl Probe {
         self.mark_at("page_script_start", ui.script_start);
         self.mark_at("first_row_in_dom", ui.first_row_in_dom);
         self.mark_at("first_row_painted", ui.first_row_painted);
+        for step in ui.steps {
+            self.mark_at(&format!("ui_{}", step.name), step.at);
+        }
         self.mark_at("finish_received", now_ms());
         let marks = self.marks.lock().unwrap_or_else(PoisonError::into_inner);
         let report = Report {
@@ -224,6 +241,10 @@ mod tests {
             script_start: 1_000_450.0,
             first_row_in_dom: 1_000_800.0,
             first_row_painted: 1_000_900.0,
+            steps: vec![StartupStep {
+                name: "contacts_answered".to_owned(),
+                at: 1_000_700.0,
+            }],
         }
     }
 
@@ -244,6 +265,7 @@ mod tests {
         assert_eq!(report["marks_ms"]["page_script_start"], 450.0);
         assert_eq!(report["marks_ms"]["first_row_in_dom"], 800.0);
         assert_eq!(report["marks_ms"]["first_row_painted"], 900.0);
+        assert_eq!(report["marks_ms"]["ui_contacts_answered"], 700.0);
         assert!(report["marks_ms"]["finish_received"].is_number());
     }
 
@@ -308,7 +330,10 @@ mod tests {
             error: CallbackFn(1),
             url: "tauri://localhost".parse().unwrap(),
             body: InvokeBody::Json(serde_json::json!({
-                "marks": { "navigationStart": 1.0, "scriptStart": 2.0, "firstRowInDom": 3.0, "firstRowPainted": 4.0 }
+                "marks": {
+                    "navigationStart": 1.0, "scriptStart": 2.0, "firstRowInDom": 3.0, "firstRowPainted": 4.0,
+                    "steps": [{ "name": "contacts_answered", "at": 2.5 }]
+                }
             })),
             headers: Default::default(),
             invoke_key: INVOKE_KEY.to_string(),

@@ -26,3 +26,8 @@ export function workspaceUpdateSettings(input: WorkspaceSettingsInput): Promise<
 export function workspaceSettingOptions(): Promise<SettingOptions> {
   return invoke<SettingOptions>("workspace_setting_options");
 }
+
+/** Tells the app its first screen is shown, so it starts its start-up background work. */
+export function appFirstScreenShown(): Promise<void> {
+  return invoke<void>("app_first_screen_shown");
+}

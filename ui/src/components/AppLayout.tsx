@@ -5,10 +5,15 @@ import { Suspense, useEffect, type ReactNode } from "react";
 import { NavLink as RouterNavLink, Outlet, useLocation } from "react-router";
 import { formatCount } from "../lib/format";
 import { NotificationBell } from "../features/notifications/NotificationBell";
+import { firstScreenShown } from "../lib/firstScreen";
+import { startupStep } from "../lib/startup";
 import { useWorkspaceStore } from "../stores/workspace";
 import classes from "./AppLayout.module.css";
 import { ErrorState } from "./ErrorState";
 import { LogoMark } from "./Logo";
+
+/** How long after the workspace opens the shell tells the app its first screen is shown, when the screen has not. */
+export const FIRST_SCREEN_FALLBACK_MS = 1500;
 
 type NavItem = { to: string; label: string; icon: ReactNode; end?: boolean; badge?: ReactNode };
 
@@ -38,8 +43,18 @@ export function AppLayout() {
   const load = useWorkspaceStore((s) => s.load);
 
   useEffect(() => {
+    startupStep("shell_committed");
+    requestAnimationFrame(() => requestAnimationFrame(() => startupStep("shell_painted")));
     if (useWorkspaceStore.getState().status === "idle") void load();
   }, [load]);
+
+  // Screens other than the contact list and the dashboard do not say when
+  // they are shown: tell the app a little after the workspace is open.
+  useEffect(() => {
+    if (!info) return;
+    const timer = setTimeout(firstScreenShown, FIRST_SCREEN_FALLBACK_MS);
+    return () => clearTimeout(timer);
+  }, [info]);
 
   const primary: NavItem[] = [
     { to: "/", label: "Dashboard", icon: <IconLayoutDashboard size={18} stroke={1.7} />, end: true },
@@ -68,15 +83,12 @@ export function AppLayout() {
         <ErrorState title="Herald could not open your workspace" message={error ?? ""} onRetry={() => void load()} />
       </Center>
     );
-  } else if (!info) {
-    content = (
-      <Center h="70vh">
-        <Loader type="dots" aria-label="Opening your workspace" />
-      </Center>
-    );
   } else {
-    // A screen's code loads the first time it opens (App.tsx): the shell
-    // stays and the page area shows the same loader meanwhile.
+    // Screens do not wait for the workspace info: the contact list asks for
+    // its first page at once, beside it (the home screen waits, to choose
+    // between onboarding and the dashboard). A screen's code loads the first
+    // time it opens (App.tsx): the shell stays and the page area shows the
+    // same loader meanwhile.
     content = (
       <Suspense
         fallback={

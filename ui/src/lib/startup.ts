@@ -6,6 +6,7 @@
 // flag none of this runs.
 import { invoke } from "@tauri-apps/api/core";
 import type { StartupMarks } from "../bindings/StartupMarks";
+import type { StartupStep } from "../bindings/StartupStep";
 
 declare global {
   interface Window {
@@ -21,6 +22,23 @@ export function epochNow(): number {
 /** Whether the app was launched with the start-up probe on. */
 export function startupProbeActive(): boolean {
   return window.__HERALD_STARTUP_PROBE__ === true;
+}
+
+// The steps recorded so far in a probed launch; the first of each name counts.
+const steps: StartupStep[] = [];
+
+/**
+ * Records that the launch reached `name` (snake_case) now, in a probed
+ * launch only: the report lists it as `ui_<name>`. Costs nothing otherwise.
+ */
+export function startupStep(name: string): void {
+  if (!startupProbeActive() || steps.some((s) => s.name === name)) return;
+  steps.push({ name, at: epochNow() });
+}
+
+/** The steps recorded so far (a copy). */
+export function startupSteps(): StartupStep[] {
+  return [...steps];
 }
 
 /** Sends the UI's marks; the app writes the report and quits. */
@@ -61,7 +79,13 @@ export function whenFirstRowPainted(root: Node, painted: (inDom: number, painted
 export function startProbeIfAsked(scriptStart: number): void {
   if (!startupProbeActive()) return;
   whenFirstRowPainted(document, (firstRowInDom, firstRowPainted) => {
-    void startupProbeFinish({ navigationStart: performance.timeOrigin, scriptStart, firstRowInDom, firstRowPainted }).catch(
+    void startupProbeFinish({
+      navigationStart: performance.timeOrigin,
+      scriptStart,
+      firstRowInDom,
+      firstRowPainted,
+      steps: startupSteps(),
+    }).catch(
       (error: unknown) => console.error("start-up probe:", error),
     );
   });

@@ -6,6 +6,7 @@ import type { ContactSortField } from "../bindings/ContactSortField";
 import type { EmailStatus } from "../bindings/EmailStatus";
 import type { SmsStatus } from "../bindings/SmsStatus";
 import type { SortDirection } from "../bindings/SortDirection";
+import { startupStep } from "../lib/startup";
 
 /** Rows per keyset page: a few screens' worth, small enough to arrive at once. */
 export const PAGE_SIZE = 100;
@@ -96,6 +97,7 @@ export const useContactsStore = create<ContactsState>()((set, get) => {
         ? { status: "loading", error: null, items: [], nextCursor: null, stale: false }
         : { status: "loadingMore", error: null },
     );
+    startupStep("contacts_asked");
     try {
       const page = await contactsList({
         search: s.filters.search.trim() || null,
@@ -107,6 +109,7 @@ export const useContactsStore = create<ContactsState>()((set, get) => {
         after: reset ? null : s.nextCursor,
         limit: PAGE_SIZE,
       });
+      startupStep("contacts_answered");
       if (mine !== generation) return;
       set((cur) => ({
         items: reset ? page.items : [...cur.items, ...page.items],

@@ -4,6 +4,7 @@ import { workspaceInfo, workspaceLoadDemo, workspaceUpdateSettings } from "../ap
 import type { DemoSummary } from "../bindings/DemoSummary";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 import type { WorkspaceSettingsInput } from "../bindings/WorkspaceSettingsInput";
+import { startupStep } from "../lib/startup";
 
 /** How many made-up contacts "Try with demo data" creates. */
 export const DEMO_CONTACTS = 500;
@@ -49,8 +50,10 @@ export const useWorkspaceStore = create<WorkspaceState>()((set, get) => ({
 
   load: async () => {
     set({ status: "loading", error: null });
+    startupStep("workspace_asked");
     try {
       const info = await workspaceInfo();
+      startupStep("workspace_answered");
       set({ info, status: "ready", onboardingDismissed: readDismissed(info.path) });
     } catch (e) {
       set({ status: "error", error: errorMessage(e) });

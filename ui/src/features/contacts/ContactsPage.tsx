@@ -5,6 +5,8 @@ import { Link, useNavigate } from "react-router";
 import { useTags } from "../../hooks/useTags";
 import { formatCount, plural } from "../../lib/format";
 import { hasFilters, useContactsStore } from "../../stores/contacts";
+import { firstScreenShown } from "../../lib/firstScreen";
+import { startupStep } from "../../lib/startup";
 import { useWorkspaceStore } from "../../stores/workspace";
 import { ContactFormModal } from "../contactForm/ContactFormModal";
 import classes from "./ContactsPage.module.css";
@@ -63,6 +65,10 @@ export function ContactsPage({ creating = false }: { creating?: boolean }) {
   const reload = useContactsStore((s) => s.reload);
   const { tags, reload: reloadTags } = useTags();
 
+  useEffect(() => startupStep("contacts_page_committed"), []);
+  useEffect(() => {
+    if (loaded) firstScreenShown();
+  }, [loaded]);
   useEffect(() => {
     if (status === "idle" || stale) void reload();
   }, [status, stale, reload]);

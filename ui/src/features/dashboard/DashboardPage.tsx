@@ -1,10 +1,12 @@
 import { Button, Grid, Skeleton, Stack } from "@mantine/core";
 import { IconFileImport, IconFilter, IconPlus, IconUserPlus } from "@tabler/icons-react";
+import { useEffect } from "react";
 import { Link } from "react-router";
 import type { DashboardView } from "../../api/dashboard";
 import { ErrorState } from "../../components/ErrorState";
 import { Page } from "../../components/Page";
 import { PageHeader } from "../../components/PageHeader";
+import { firstScreenShown } from "../../lib/firstScreen";
 import { useWorkspaceStore } from "../../stores/workspace";
 import { CampaignsCard } from "./CampaignsCard";
 import { ContactStats, RecentContacts, TopTags } from "./ContactWidgets";
@@ -71,6 +73,10 @@ export function DashboardPage() {
   const info = useWorkspaceStore((s) => s.info);
   const { data, error, reload } = useDashboard();
   const campaigns = useCampaignOverview();
+  const shown = (data !== null || error !== null) && (campaigns.data !== null || campaigns.error !== null);
+  useEffect(() => {
+    if (shown) firstScreenShown();
+  }, [shown]);
 
   let body;
   if (error) {
