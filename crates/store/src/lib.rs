@@ -37,8 +37,8 @@ pub mod relay_sync;
 pub mod segments;
 pub mod settings;
 pub mod sms_help;
-pub mod start_failures;
 mod sql_fold;
+pub mod start_failures;
 pub mod tags;
 mod time;
 
