@@ -140,6 +140,20 @@ fn a_long_ascii_subject_is_folded_at_spaces_and_reads_back_unchanged() {
 }
 
 #[test]
+fn a_subject_left_with_a_space_by_an_empty_value_is_trimmed_and_stays_plain() {
+    let mut c = content("<p>hi</p>");
+    c.subject = "Hello {{ contact.first_name }}".into();
+    let prepared = prepare(&c, context(false)).unwrap();
+    let raw = prepared.render(&contact(""), false).unwrap().raw;
+    assert!(
+        lines(&raw).contains(&"Subject: Hello"),
+        "{}",
+        String::from_utf8_lossy(&raw)
+    );
+    assert_eq!(header(&parse(&raw), "Subject"), "Hello");
+}
+
+#[test]
 fn display_names_with_quotes_commas_and_accents_read_back_exactly() {
     for name in [
         "Herald",

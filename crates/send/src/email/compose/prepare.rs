@@ -223,12 +223,16 @@ impl PreparedCampaign {
         let recipient = self.recipient(r)?;
         let (urls, ctx) = (recipient.urls(), &recipient.ctx);
 
+        // A value left empty by personalisation ("Hello {{ contact.first_name }}")
+        // leaves a space at an end: trimmed, so that the header stays plain
+        // text rather than an encoded word kept only to carry that space.
         let subject = self.render_part(Part::Subject, r, ctx)?;
-        let subject =
-            HeaderText::parse("subject", &subject).map_err(|source| ComposeError::Header {
+        let subject = HeaderText::parse("subject", subject.trim()).map_err(|source| {
+            ComposeError::Header {
                 contact_id: r.contact_id,
                 source,
-            })?;
+            }
+        })?;
         let subject = if test {
             format!("[Test] {subject}")
         } else {
