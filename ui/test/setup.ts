@@ -59,6 +59,9 @@ beforeEach(() => {
 afterEach(() => {
   cleanup();
   notifications.clean();
+  // Before the mocks go: a screen that said it was shown just before
+  // cleanup() must not call into the cleared IPC a frame later.
+  resetFirstScreen();
   clearMocks();
   // clearMocks takes the event plugin's unregisterListener away, but a
   // component that cleanup() unmounted while its listen() was in flight

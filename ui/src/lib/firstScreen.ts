@@ -7,6 +7,8 @@
 import { appFirstScreenShown } from "../api/workspace";
 
 let told = false;
+// The frame callback waiting to tell the app, if any.
+let pending: number | null = null;
 
 /** Tells the app, once per launch, after the next frame is painted. */
 export function firstScreenShown(): void {
@@ -14,11 +16,12 @@ export function firstScreenShown(): void {
   told = true;
   // A requestAnimationFrame callback runs before its frame is painted: the
   // one after it runs once that frame is on screen.
-  requestAnimationFrame(() =>
-    requestAnimationFrame(() => {
+  pending = requestAnimationFrame(() => {
+    pending = requestAnimationFrame(() => {
+      pending = null;
       appFirstScreenShown().catch((error: unknown) => console.error("app_first_screen_shown:", error));
-    }),
-  );
+    });
+  });
 }
 
 /** Whether the app has been told (tests). */
@@ -26,7 +29,9 @@ export function firstScreenTold(): boolean {
   return told;
 }
 
-/** Forgets that the app was told (tests). */
+/** Forgets that the app was told, and cancels telling it (tests). */
 export function resetFirstScreen(): void {
+  if (pending !== null) cancelAnimationFrame(pending);
+  pending = null;
   told = false;
 }
