@@ -48,7 +48,7 @@ pub use members::sendable_members;
 pub use recipients::{
     export_csv, for_contact, recipients, ContactCampaign, RecipientQuery, RecipientRow,
 };
-pub use writer::{LedgerWriter, Mark};
+pub use writer::{LedgerWriter, Mark, Queued};
 
 /// Where a recipient is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -66,13 +66,15 @@ impl CampaignRun {
         }
     }
 
-    /// Claims, sends and records one recipient. The step runs
-    /// [`CampaignRun::window`] of these at once, and each holds its row
-    /// until the outcome is committed: that bounds the rows `sending` at
-    /// any instant. `wire` bounds the messages actually going out.
+    /// Claims, sends and records one recipient. Each holds one of `slots`
+    /// ([`CampaignRun::window`] of them) from before its claim until its
+    /// outcome is queued behind any later claim: that bounds the rows
+    /// `sending` at any instant. `wire` bounds the messages actually going
+    /// out.
     pub(super) async fn send_one(
         &self,
         composed: Composed,
+        slots: &Semaphore,
         wire: &Semaphore,
         fatal: &Mutex<Option<String>>,
     ) -> Result<One, EngineError> {
@@ -93,6 +95,9 @@ impl CampaignRun {
             self.mark(contact, mark).await?;
             return Ok(One::Deferred);
         }
+        let slot = slots.acquire().await.map_err(|e| {
+            EngineError::Internal(anyhow::anyhow!("the claim slots were closed: {e}"))
+        })?;
         let message = match message {
             Ok(message) => message,
             Err(reason) => {
@@ -158,12 +163,14 @@ impl CampaignRun {
             .unwrap_or_else(|e| Delivery::Unknown {
                 reason: format!("the delivery stopped unexpectedly: {e}"),
             });
-        // The connection goes to the next claimed message while this
-        // outcome waits for its group commit.
+        // The connection goes to the next claimed message, and the slot to
+        // the next claim once this outcome is queued ahead of it.
         drop(on_wire);
         let attempts = u32::try_from(prior_attempts + 1).unwrap_or(u32::MAX);
         let (mark, one) = self.outcome(delivery, parts, attempts, fatal);
-        self.mark(contact, mark).await?;
+        let queued = self.enqueue(contact, mark).await;
+        drop(slot);
+        queued?.committed().await?;
         Ok(one)
     }
 

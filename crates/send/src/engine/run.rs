@@ -263,20 +263,25 @@ impl CampaignRun {
         let fatal: Mutex<Option<String>> = Mutex::new(None);
         // Messages are rendered ahead (`concurrency` at once, on the
         // blocking pool so every core renders; rendering touches no ledger
-        // row). Then each recipient is claimed, sent and recorded by one of
-        // `window()` tasks: a task holds its row from the claim until the
-        // outcome is committed, so at most `window()` rows are `sending` at
-        // any instant and a crash leaves at most that many in doubt. Only
-        // `concurrency` of them are on the wire (`wire`): the others' claims
-        // commit meanwhile, so a connection that finishes a message finds
-        // the next one already claimed instead of idling for a group commit.
+        // row). Then each recipient is claimed, sent and recorded by its own
+        // task. A task holds one of `window()` slots (`slots`) from its
+        // claim until its outcome is queued for the ledger: at most
+        // `window()` rows are `sending` at any instant, so a crash leaves at
+        // most that many in doubt. The outcome's commit is awaited after
+        // the slot is handed on: the next claim is queued behind the
+        // outcome and cannot commit before it (`LedgerWriter::enqueue`), so
+        // a connection waits for one commit per message, not two. Only
+        // `concurrency` of the claimed are on the wire (`wire`).
         let wire = Semaphore::new(self.options.concurrency);
-        let (fatal_ref, wire_ref) = (&fatal, &wire);
+        let slots = Semaphore::new(self.window());
+        let (fatal_ref, wire_ref, slots_ref) = (&fatal, &wire, &slots);
         let results: Vec<Result<One, EngineError>> = stream::iter(batch.rows)
             .map(|row| self.compose_one(row))
             .buffer_unordered(self.options.concurrency)
-            .map(|composed| self.send_one(composed, wire_ref, fatal_ref))
-            .buffer_unordered(self.window())
+            .map(|composed| self.send_one(composed, slots_ref, wire_ref, fatal_ref))
+            // Slots bound the claims; the tasks past their slot only wait
+            // for a commit.
+            .buffer_unordered(2 * self.window())
             .collect()
             .await;
         for result in results {
@@ -308,6 +313,15 @@ impl CampaignRun {
 
     pub(super) async fn mark(&self, contact: Uuid, mark: Mark) -> Result<bool, EngineError> {
         Ok(self.writer.mark(self.campaign, contact, mark).await?)
+    }
+
+    /// Queues `mark` without waiting for its commit.
+    pub(super) async fn enqueue(
+        &self,
+        contact: Uuid,
+        mark: Mark,
+    ) -> Result<ledger::Queued, EngineError> {
+        Ok(self.writer.enqueue(self.campaign, contact, mark).await?)
     }
 
     /// Steps until the campaign is sent, stopped or failed, or the run is

@@ -8,13 +8,17 @@
 //! `synchronous = FULL` (the commit returns after the WAL is synced), and
 //! only then answers each caller. With N rows claimed at once (the
 //! engine's window: its connections times its claim depth), a commit
-//! carries up to N marks, `sending` and outcomes together.
+//! carries up to N marks, `sending` and outcomes together. A group goes to
+//! SQLite as one multi-statement query (one round trip to sqlx's thread),
+//! and groups commit in the order their marks were queued, which the
+//! engine relies on ([`LedgerWriter::enqueue`]).
 
 use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::pool::PoolConnection;
-use sqlx::{Connection, Sqlite};
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Arguments as _, Sqlite};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -64,11 +68,10 @@ impl Mark {
     }
 }
 
+/// Marks that commit together, and who waits for them.
 struct Job {
-    campaign: Uuid,
-    contact: Uuid,
-    mark: Mark,
-    done: oneshot::Sender<Result<bool>>,
+    marks: Vec<(Uuid, Uuid, Mark)>,
+    done: oneshot::Sender<Result<Vec<bool>>>,
 }
 
 /// The group-committing ledger writer of one send run. Cheap to clone.
@@ -77,8 +80,9 @@ pub struct LedgerWriter {
     jobs: mpsc::Sender<Job>,
 }
 
-/// The most marks one transaction carries.
-const MAX_GROUP: usize = 512;
+/// The most marks one transaction carries (a job's marks are never split,
+/// so a job larger than this is a transaction of its own).
+const MAX_GROUP: usize = 128;
 
 impl LedgerWriter {
     /// Starts the writer task on the current tokio runtime. It stops when the
@@ -94,14 +98,43 @@ impl LedgerWriter {
     /// was not in the state the mark moves from (e.g. no longer `queued`, or
     /// gone with its contact) and nothing changed.
     pub async fn mark(&self, campaign: Uuid, contact: Uuid, mark: Mark) -> Result<bool> {
+        self.enqueue(campaign, contact, mark)
+            .await?
+            .committed()
+            .await
+    }
+
+    /// Queues `mark` and returns as soon as it is in the writer's queue,
+    /// before it commits; [`Queued::committed`] waits for the commit.
+    ///
+    /// Marks commit in the order they were queued: a mark queued after
+    /// another commits in the same transaction or a later one, never
+    /// before it. So once a recipient's outcome is queued, the next claim
+    /// queued behind it can never be on disk without that outcome: the
+    /// engine gives the outcome's slot to the next recipient at once
+    /// instead of after the commit, and the ledger still never holds more
+    /// rows `sending` than the engine has slots.
+    pub async fn enqueue(&self, campaign: Uuid, contact: Uuid, mark: Mark) -> Result<Queued> {
         let (done, answer) = oneshot::channel();
         self.jobs
             .send(Job {
-                campaign,
-                contact,
-                mark,
+                marks: vec![(campaign, contact, mark)],
                 done,
             })
+            .await
+            .map_err(|_| anyhow::anyhow!("the ledger writer has stopped"))?;
+        Ok(Queued { answer })
+    }
+
+    /// Applies `marks` in order, in ONE transaction, and returns once it is
+    /// committed: whether each applied (see [`LedgerWriter::mark`]).
+    pub async fn mark_together(&self, marks: Vec<(Uuid, Uuid, Mark)>) -> Result<Vec<bool>> {
+        if marks.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (done, answer) = oneshot::channel();
+        self.jobs
+            .send(Job { marks, done })
             .await
             .map_err(|_| anyhow::anyhow!("the ledger writer has stopped"))?;
         answer
@@ -110,25 +143,73 @@ impl LedgerWriter {
     }
 }
 
+/// A mark in the writer's queue (see [`LedgerWriter::enqueue`]).
+#[derive(Debug)]
+pub struct Queued {
+    answer: oneshot::Receiver<Result<Vec<bool>>>,
+}
+
+impl Queued {
+    /// Waits for the mark's commit: whether it applied.
+    pub async fn committed(self) -> Result<bool> {
+        let applied = self
+            .answer
+            .await
+            .map_err(|_| anyhow::anyhow!("the ledger writer stopped before answering"))??;
+        Ok(applied.first().copied().unwrap_or(false))
+    }
+}
+
 async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
     let mut conn: Option<PoolConnection<Sqlite>> = None;
-    while let Some(first) = rx.recv().await {
+    // A job that did not fit in the last group starts the next one.
+    let mut held: Option<Job> = None;
+    // Once a group is lost, nothing queued after it may commit: a claim
+    // behind a lost outcome would put a second row of the same slot on the
+    // wire while the first still says `sending`.
+    let mut lost: Option<String> = None;
+    loop {
+        let first = match held.take() {
+            Some(job) => job,
+            None => match rx.recv().await {
+                Some(job) => job,
+                None => break,
+            },
+        };
+        let mut size = first.marks.len();
         let mut group = vec![first];
-        while group.len() < MAX_GROUP {
+        while size < MAX_GROUP {
             match rx.try_recv() {
-                Ok(job) => group.push(job),
+                Ok(job) if size + job.marks.len() > MAX_GROUP => {
+                    held = Some(job);
+                    break;
+                }
+                Ok(job) => {
+                    size += job.marks.len();
+                    group.push(job);
+                }
                 Err(_) => break,
             }
         }
+        if let Some(message) = &lost {
+            for job in group {
+                let _ = job
+                    .done
+                    .send(Err(StoreError::Internal(anyhow::anyhow!(message.clone()))));
+            }
+            continue;
+        }
         let marks: Vec<(Uuid, Uuid, &Mark)> = group
             .iter()
-            .map(|j| (j.campaign, j.contact, &j.mark))
+            .flat_map(|j| j.marks.iter().map(|(c, r, m)| (*c, *r, m)))
             .collect();
         let outcome = commit_with_retry(&store, &mut conn, &marks).await;
         match outcome {
             Ok(applied) => {
-                for (job, applied) in group.into_iter().zip(applied) {
-                    let _ = job.done.send(Ok(applied));
+                let mut applied = applied.into_iter();
+                for job in group {
+                    let mine: Vec<bool> = applied.by_ref().take(job.marks.len()).collect();
+                    let _ = job.done.send(Ok(mine));
                 }
             }
             Err(e) => {
@@ -139,6 +220,7 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
                         .done
                         .send(Err(StoreError::Internal(anyhow::anyhow!(message.clone()))));
                 }
+                lost = Some(message);
             }
         }
     }
@@ -195,84 +277,147 @@ async fn commit(
         *conn = Some(c);
     }
     let c = conn.as_mut().expect("connected above");
-    let mut tx = c
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .context("starting a ledger write")?;
     let now = now_millis();
-    let mut applied = Vec::with_capacity(marks.len());
-    for &(campaign, contact, mark) in marks {
-        let (set, binds): (&str, Vec<Bind>) = match mark {
-            Mark::Sending { message_id } => (
-                "status = 'sending', attempts = attempts + 1, sending_at = ?, message_id = ?",
-                vec![Bind::Int(now), Bind::Text(message_id.clone())],
-            ),
-            Mark::Sent {
-                provider_message_id,
-            } => (
-                "status = 'sent', sent_at = ?, provider_message_id = ?, error = NULL",
-                vec![Bind::Int(now), Bind::OptText(provider_message_id.clone())],
-            ),
-            Mark::Failed { error } => (
-                "status = 'failed', failed_at = ?, error = ?",
-                vec![Bind::Int(now), Bind::Text(error.clone())],
-            ),
-            Mark::Retry {
-                error,
-                next_attempt_at,
-            } => (
-                "status = 'queued', next_attempt_at = ?, error = ?",
-                vec![Bind::Int(*next_attempt_at), Bind::Text(error.clone())],
-            ),
-            Mark::InDoubt { detail } => (
-                "status = 'in_doubt', error = ?",
-                vec![Bind::Text(detail.clone())],
-            ),
-            Mark::Defer { until, reason } => (
-                "next_attempt_at = ?, error = ?",
-                vec![Bind::Int(*until), Bind::Text(reason.clone())],
-            ),
-            Mark::GiveBack => ("status = 'queued', attempts = MAX(attempts - 1, 0)", vec![]),
-            Mark::SentParts {
-                provider_message_id,
-                parts,
-            } => (
-                "status = 'sent', sent_at = ?, provider_message_id = ?, error = NULL, parts = ?",
-                vec![
-                    Bind::Int(now),
-                    Bind::OptText(provider_message_id.clone()),
-                    Bind::Int(i64::from(*parts)),
-                ],
-            ),
-        };
-        let sql = format!(
-            "UPDATE campaign_recipients SET {set}
-             WHERE campaign_id = ? AND contact_id = ? AND status = '{}'",
-            mark.moves_from()
-        );
-        let mut q = sqlx::query(&sql);
-        for b in binds {
-            q = match b {
-                Bind::Int(v) => q.bind(v),
-                Bind::Text(v) => q.bind(v),
-                Bind::OptText(v) => q.bind(v),
-            };
-        }
-        let n = q
+    let mut applied = vec![false; marks.len()];
+    // The whole group in ONE round trip to sqlx's SQLite thread: `BEGIN
+    // IMMEDIATE`, one UPDATE per mark, `COMMIT`, sent as a single
+    // multi-statement query. A statement per round trip made the group's
+    // commit, which every message waits for twice, scale with its size
+    // (docs/benchmarks.md, "The ledger's group commit").
+    let sql = group_sql(marks.len());
+    let mut arguments = SqliteArguments::default();
+    arguments.reserve(marks.len() * MARK_VALUES, 0);
+    let mut query = sqlx::query_scalar_with::<_, i64, _>(&sql, arguments);
+    for (index, &(campaign, contact, mark)) in marks.iter().enumerate() {
+        query = bind_mark(query, mark, now)
             .bind(campaign)
             .bind(contact)
-            .execute(&mut *tx)
-            .await
-            .context("writing a ledger mark")?
-            .rows_affected();
-        applied.push(n == 1);
+            .bind(mark.moves_from())
+            .bind(i64::try_from(index).unwrap_or(i64::MAX));
     }
-    tx.commit().await.context("committing ledger marks")?;
-    Ok(applied)
+    // fetch_all runs every statement to the end, COMMIT included, or stops
+    // at the first error; each UPDATE returns its mark's index when it
+    // applied.
+    match query.fetch_all(&mut **c).await {
+        Ok(indexes) => {
+            for index in indexes {
+                if let Some(slot) = usize::try_from(index).ok().and_then(|i| applied.get_mut(i)) {
+                    *slot = true;
+                }
+            }
+            Ok(applied)
+        }
+        Err(error) => {
+            // Whatever ran is undone ("no transaction is active" is fine).
+            let _ = sqlx::query("ROLLBACK").execute(&mut **c).await;
+            Err(StoreError::Internal(
+                anyhow::Error::new(error).context("writing ledger marks"),
+            ))
+        }
+    }
 }
 
-enum Bind {
-    Int(i64),
-    Text(String),
-    OptText(Option<String>),
+/// Values one mark binds in [`MARK_UPDATE`].
+const MARK_VALUES: usize = 16;
+
+/// One mark, whatever its kind: each SET keeps the column unless the mark
+/// gives it a value (`coalesce`), or, for the two columns a mark may set to
+/// NULL, unless its flag says so (`iif`). One statement for every kind
+/// keeps a group's SQL the same for any mix of marks, so each group size is
+/// prepared once per run (sqlx's statement cache).
+const MARK_UPDATE: &str = "UPDATE campaign_recipients SET \
+     status = coalesce(?, status), \
+     attempts = max(attempts + ?, 0), \
+     sending_at = coalesce(?, sending_at), \
+     message_id = coalesce(?, message_id), \
+     sent_at = coalesce(?, sent_at), \
+     provider_message_id = iif(?, ?, provider_message_id), \
+     failed_at = coalesce(?, failed_at), \
+     next_attempt_at = coalesce(?, next_attempt_at), \
+     error = iif(?, ?, error), \
+     parts = coalesce(?, parts) \
+     WHERE campaign_id = ? AND contact_id = ? AND status = ? RETURNING ?";
+
+/// `BEGIN IMMEDIATE`, `marks` × [`MARK_UPDATE`], `COMMIT`.
+fn group_sql(marks: usize) -> String {
+    let mut sql = String::with_capacity(32 + marks * (MARK_UPDATE.len() + 2));
+    sql.push_str("BEGIN IMMEDIATE; ");
+    for _ in 0..marks {
+        sql.push_str(MARK_UPDATE);
+        sql.push_str("; ");
+    }
+    sql.push_str("COMMIT");
+    sql
+}
+
+type GroupQuery<'q> = sqlx::query::QueryScalar<'q, Sqlite, i64, SqliteArguments<'q>>;
+
+/// Binds the first twelve values of [`MARK_UPDATE`] for `mark`.
+fn bind_mark<'q>(query: GroupQuery<'q>, mark: &'q Mark, now: i64) -> GroupQuery<'q> {
+    // (status, attempts delta, sending_at, message_id, sent_at,
+    //  set provider id?, provider id, failed_at, next_attempt_at,
+    //  set error?, error, parts)
+    let (status, delta, sending_at, message_id, sent_at) = match mark {
+        Mark::Sending { message_id } => (
+            Some("sending"),
+            1,
+            Some(now),
+            Some(message_id.as_str()),
+            None,
+        ),
+        Mark::Sent { .. } | Mark::SentParts { .. } => (Some("sent"), 0, None, None, Some(now)),
+        Mark::Failed { .. } => (Some("failed"), 0, None, None, None),
+        Mark::Retry { .. } | Mark::GiveBack => (Some("queued"), 0, None, None, None),
+        Mark::InDoubt { .. } => (Some("in_doubt"), 0, None, None, None),
+        Mark::Defer { .. } => (None, 0, None, None, None),
+    };
+    let delta = if matches!(mark, Mark::GiveBack) {
+        -1
+    } else {
+        delta
+    };
+    let provider_id = match mark {
+        Mark::Sent {
+            provider_message_id,
+        }
+        | Mark::SentParts {
+            provider_message_id,
+            ..
+        } => Some(provider_message_id.as_deref()),
+        _ => None,
+    };
+    let failed_at = matches!(mark, Mark::Failed { .. }).then_some(now);
+    let next_attempt_at = match mark {
+        Mark::Retry {
+            next_attempt_at, ..
+        } => Some(*next_attempt_at),
+        Mark::Defer { until, .. } => Some(*until),
+        _ => None,
+    };
+    // Sent clears the error of an earlier attempt; GiveBack and Sending
+    // leave it.
+    let error: Option<Option<&str>> = match mark {
+        Mark::Sent { .. } | Mark::SentParts { .. } => Some(None),
+        Mark::Failed { error } | Mark::Retry { error, .. } => Some(Some(error.as_str())),
+        Mark::InDoubt { detail } => Some(Some(detail.as_str())),
+        Mark::Defer { reason, .. } => Some(Some(reason.as_str())),
+        Mark::Sending { .. } | Mark::GiveBack => None,
+    };
+    let parts = match mark {
+        Mark::SentParts { parts, .. } => Some(i64::from(*parts)),
+        _ => None,
+    };
+    query
+        .bind(status)
+        .bind(delta)
+        .bind(sending_at)
+        .bind(message_id)
+        .bind(sent_at)
+        .bind(provider_id.is_some())
+        .bind(provider_id.flatten())
+        .bind(failed_at)
+        .bind(next_attempt_at)
+        .bind(error.is_some())
+        .bind(error.flatten())
+        .bind(parts)
 }

@@ -191,6 +191,252 @@ async fn marks_apply_only_from_the_status_they_move_from() {
     );
 }
 
+/// A row's status, attempts, error and provider id, as expected.
+type Expected<'a> = (&'a str, i64, Option<&'a str>, Option<&'a str>);
+
+/// One recipient row's columns a mark may change.
+async fn row(store: &Store, contact: Uuid) -> (String, i64, Option<String>, Option<String>) {
+    sqlx::query_as(
+        "SELECT status, attempts, error, provider_message_id FROM campaign_recipients
+         WHERE contact_id = ?",
+    )
+    .bind(contact)
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn marks_committed_together_apply_in_order_each_from_its_own_status() {
+    let (_dir, store) = fresh_store().await;
+    let mut ids = Vec::new();
+    for email in ["ann@x.org", "bob@x.org", "cy@x.org", "di@x.org"] {
+        ids.push(
+            create(&store, new_contact(Some(email), None))
+                .await
+                .id
+                .as_uuid(),
+        );
+    }
+    let [ann, bob, cy, di] = ids[..] else {
+        unreachable!()
+    };
+    let campaign = campaign_to_everyone(&store).await;
+    ledger::resolve(&store, campaign).await.unwrap();
+    let writer = LedgerWriter::start(&store);
+    let sending = |id: &str| Mark::Sending {
+        message_id: id.into(),
+    };
+
+    // Bob's outcome needs his claim to have applied first in the same
+    // transaction; Cy was never claimed, so his outcome must not apply.
+    let applied = writer
+        .mark_together(vec![
+            (campaign, ann, sending("<a@x.org>")),
+            (campaign, ann, sending("<a2@x.org>")),
+            (campaign, bob, sending("<b@x.org>")),
+            (
+                campaign,
+                bob,
+                Mark::Sent {
+                    provider_message_id: Some("Q-bob".into()),
+                },
+            ),
+            (
+                campaign,
+                cy,
+                Mark::Sent {
+                    provider_message_id: Some("Q-cy".into()),
+                },
+            ),
+            (
+                campaign,
+                di,
+                Mark::Defer {
+                    until: 7_000,
+                    reason: "later".into(),
+                },
+            ),
+            (campaign, ann, Mark::GiveBack),
+        ])
+        .await
+        .unwrap();
+
+    assert_eq!(applied, [true, false, true, true, false, true, true]);
+    assert_eq!(row(&store, ann).await, ("queued".into(), 0, None, None));
+    assert_eq!(
+        row(&store, bob).await,
+        ("sent".into(), 1, None, Some("Q-bob".into()))
+    );
+    assert_eq!(row(&store, cy).await, ("queued".into(), 0, None, None));
+    assert_eq!(
+        row(&store, di).await,
+        ("queued".into(), 0, Some("later".into()), None)
+    );
+    let message_id: Option<String> =
+        sqlx::query_scalar("SELECT message_id FROM campaign_recipients WHERE contact_id = ?")
+            .bind(ann)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        message_id.as_deref(),
+        Some("<a@x.org>"),
+        "the second claim changed nothing"
+    );
+}
+
+#[tokio::test]
+async fn every_kind_of_mark_sets_its_columns_and_an_outcome_clears_or_keeps_the_error() {
+    let (_dir, store) = fresh_store().await;
+    let ann = create(&store, new_contact(Some("ann@x.org"), None))
+        .await
+        .id
+        .as_uuid();
+    let campaign = campaign_to_everyone(&store).await;
+    ledger::resolve(&store, campaign).await.unwrap();
+    let writer = LedgerWriter::start(&store);
+    let claim = || Mark::Sending {
+        message_id: "<m@x.org>".into(),
+    };
+    let steps: Vec<(Mark, Expected)> = vec![
+        (claim(), ("sending", 1, None, None)),
+        (
+            Mark::Retry {
+                error: "421 busy".into(),
+                next_attempt_at: 0,
+            },
+            ("queued", 1, Some("421 busy"), None),
+        ),
+        // A claim keeps the last attempt's error until the outcome.
+        (claim(), ("sending", 2, Some("421 busy"), None)),
+        (
+            Mark::InDoubt {
+                detail: "dropped after DATA".into(),
+            },
+            ("in_doubt", 2, Some("dropped after DATA"), None),
+        ),
+    ];
+    for (mark, want) in steps {
+        assert!(writer.mark(campaign, ann, mark).await.unwrap());
+        let got = row(&store, ann).await;
+        assert_eq!(
+            (got.0.as_str(), got.1, got.2.as_deref(), got.3.as_deref()),
+            want
+        );
+    }
+    ledger::resend_in_doubt(&store, campaign, &[ann])
+        .await
+        .unwrap();
+    assert!(writer.mark(campaign, ann, claim()).await.unwrap());
+    assert!(writer
+        .mark(
+            campaign,
+            ann,
+            Mark::Failed {
+                error: "550 no such user".into()
+            }
+        )
+        .await
+        .unwrap());
+    let (status, error, failed_at): (String, Option<String>, Option<i64>) = sqlx::query_as(
+        "SELECT status, error, failed_at FROM campaign_recipients WHERE contact_id = ?",
+    )
+    .bind(ann)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(status, "failed");
+    assert_eq!(error.as_deref(), Some("550 no such user"));
+    assert!(failed_at.is_some_and(|at| at > 0));
+}
+
+#[tokio::test]
+async fn a_group_that_fails_half_way_leaves_nothing_and_is_retried_whole() {
+    let (_dir, store) = fresh_store().await;
+    let ann = create(&store, new_contact(Some("ann@x.org"), None))
+        .await
+        .id
+        .as_uuid();
+    let bob = create(&store, new_contact(Some("bob@x.org"), None))
+        .await
+        .id
+        .as_uuid();
+    let campaign = campaign_to_everyone(&store).await;
+    ledger::resolve(&store, campaign).await.unwrap();
+    // Bob's claim fails inside the transaction, after Ann's has run.
+    sqlx::query(
+        "CREATE TRIGGER refuse_boom BEFORE UPDATE ON campaign_recipients
+         WHEN NEW.message_id = 'boom' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let writer = LedgerWriter::start(&store);
+    let marks = vec![
+        (
+            campaign,
+            ann,
+            Mark::Sending {
+                message_id: "fine".into(),
+            },
+        ),
+        (
+            campaign,
+            bob,
+            Mark::Sending {
+                message_id: "boom".into(),
+            },
+        ),
+    ];
+    let pending = tokio::spawn({
+        let writer = writer.clone();
+        async move { writer.mark_together(marks).await }
+    });
+
+    // While the group keeps failing, none of it is visible: Ann's claim
+    // was undone with Bob's.
+    let mut seen_failing = false;
+    for _ in 0..200 {
+        assert_eq!(
+            statuses(&store, campaign).await,
+            pairs(&[("ann@x.org", "queued"), ("bob@x.org", "queued")])
+        );
+        let failures: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM campaign_recipients WHERE status = 'sending'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        assert_eq!(failures, 0);
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        if !pending.is_finished() {
+            seen_failing = true;
+        }
+    }
+    assert!(seen_failing, "the group was refused and is being retried");
+    sqlx::query("DROP TRIGGER refuse_boom")
+        .execute(store.pool())
+        .await
+        .unwrap();
+
+    // Retried whole, it commits; the writer's connection is usable again.
+    assert_eq!(pending.await.unwrap().unwrap(), [true, true]);
+    assert!(writer
+        .mark(
+            campaign,
+            ann,
+            Mark::Sent {
+                provider_message_id: None
+            }
+        )
+        .await
+        .unwrap());
+    assert_eq!(
+        statuses(&store, campaign).await,
+        pairs(&[("ann@x.org", "sent"), ("bob@x.org", "sending")])
+    );
+}
+
 #[tokio::test]
 async fn a_claimed_row_given_back_is_queued_again_without_counting_an_attempt() {
     let (_dir, store) = fresh_store().await;
