@@ -184,9 +184,10 @@ impl Session {
     pub(crate) async fn send_body(
         &mut self,
         raw: &[u8],
+        plain: bool,
         progress: &mut BodyProgress,
     ) -> io::Result<()> {
-        dotstuff::encode(raw, &mut self.output);
+        dotstuff::payload(raw, plain, &mut self.output);
         progress.total = self.output.len();
         self.write_output(&mut progress.written).await
     }

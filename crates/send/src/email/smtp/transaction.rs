@@ -16,6 +16,7 @@ use lettre::transport::smtp::response::Response;
 use tokio::time::timeout;
 
 use super::connection::Connection;
+use super::dotstuff;
 use super::reply::{self, Accepted, SmtpFailure};
 use super::session::{BodyProgress, StepError};
 
@@ -77,7 +78,10 @@ fn closing(response: &Response) -> bool {
 impl Connection {
     /// One transaction: MAIL, RCPT, DATA, the body; classified by stage.
     pub(crate) async fn deliver(&mut self, from: &Address, to: &Address, raw: &[u8]) -> Delivery {
-        let parameters = match self.mail_parameters(from, to, raw) {
+        // One pass over the body for its 8-bit check and whether it needs
+        // dot-stuffing (dotstuff::scan).
+        let scan = dotstuff::scan(raw);
+        let parameters = match self.mail_parameters(from, to, scan.ascii) {
             Ok(parameters) => parameters,
             // Nothing was sent: the connection is as clean as before.
             Err(failure) => return Delivery::failed(failure, true),
@@ -90,7 +94,7 @@ impl Connection {
             self.envelope_step_by_step(&mail, &rcpt).await
         };
         match envelope {
-            Ok(()) => self.body(raw).await,
+            Ok(()) => self.body(raw, scan.plain).await,
             Err(delivery) => delivery,
         }
     }
@@ -101,7 +105,7 @@ impl Connection {
         &self,
         from: &Address,
         to: &Address,
-        raw: &[u8],
+        ascii_body: bool,
     ) -> Result<Vec<MailParameter>, SmtpFailure> {
         let offers = |extension| self.server.info.supports_feature(extension);
         let mut parameters = Vec::new();
@@ -115,7 +119,7 @@ impl Connection {
             }
             parameters.push(MailParameter::SmtpUtfEight);
         }
-        if !raw.is_ascii() {
+        if !ascii_body {
             if !offers(Extension::EightBitMime) {
                 return Err(SmtpFailure::Permanent {
                     reply: "the message has 8-bit content and the server does not offer 8BITMIME"
@@ -232,11 +236,11 @@ impl Connection {
     }
 
     /// The body and its terminator, then the final reply.
-    async fn body(&mut self, raw: &[u8]) -> Delivery {
+    async fn body(&mut self, raw: &[u8], plain: bool) -> Delivery {
         let mut progress = BodyProgress::default();
         let sent = timeout(self.timeout, async {
             self.session
-                .send_body(raw, &mut progress)
+                .send_body(raw, plain, &mut progress)
                 .await
                 .map_err(|e| StepError::Broken(format!("the message: {e}")))?;
             self.session.reply("the end of the message").await
