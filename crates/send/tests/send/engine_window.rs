@@ -166,3 +166,62 @@ async fn a_stop_gives_back_the_rows_claimed_ahead_so_only_a_crash_leaves_them_in
     assert_eq!(again.run().await.unwrap(), Outcome::Finished);
     assert_eq!(recipients_of(&server), emails);
 }
+
+/// The real composer, counting how many messages render at once.
+struct CountingComposer {
+    inner: Arc<dyn herald_send::engine::Composer>,
+    now: AtomicUsize,
+    most: AtomicUsize,
+}
+
+impl herald_send::engine::Composer for CountingComposer {
+    fn compose(&self, row: &herald_store::ledger::BatchRow) -> Result<Outgoing, String> {
+        let at_once = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most.fetch_max(at_once, Ordering::SeqCst);
+        // Long enough for renders that may overlap to overlap.
+        std::thread::sleep(Duration::from_millis(3));
+        let message = self.inner.compose(row);
+        self.now.fetch_sub(1, Ordering::SeqCst);
+        message
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_render_one_per_core_at_most_however_many_connections_send() {
+    let Some(server) = Smtpd::start(Options::default()).await else {
+        return;
+    };
+    let emails = addresses(24);
+    let refs: Vec<&str> = emails.iter().map(String::as_str).collect();
+    let s = set_up(&server, &refs, memory()).await;
+    let lock = SendLock::acquire(&s.ws.store).await.unwrap();
+    campaign_runs::start(&s.ws.store, s.campaign, None)
+        .await
+        .unwrap();
+    let setup = campaign::setup(&s.ws.store, &s.secrets, s.campaign)
+        .await
+        .expect("the campaign is ready to send");
+    let counting = Arc::new(CountingComposer {
+        inner: setup.composer,
+        now: AtomicUsize::new(0),
+        most: AtomicUsize::new(0),
+    });
+    let connections = 8;
+    let options = RunOptions {
+        concurrency: connections,
+        batch_size: 100,
+        ..fast(setup.options)
+    };
+    let composer = Arc::clone(&counting) as Arc<dyn herald_send::engine::Composer>;
+    let run = CampaignRun::new(&lock, s.campaign, composer, setup.messenger, options);
+
+    assert_eq!(run.run().await.unwrap(), Outcome::Finished);
+
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    let most = counting.most.load(Ordering::SeqCst);
+    assert!(
+        (1..=cores.min(connections)).contains(&most),
+        "{most} messages rendered at once on {cores} cores"
+    );
+    assert_eq!(recipients_of(&server), emails);
+}
