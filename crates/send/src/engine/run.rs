@@ -305,7 +305,7 @@ impl CampaignRun {
     /// More render threads than cores only queue for the CPU in front of
     /// the latency-bound work, the ledger's commits and the connections'
     /// I/O, every message waits for (16 render threads against 2 measured
-    /// 17-23% slower: docs/benchmarks.md, "Sending email").
+    /// 17-23% slower: docs/benchmarks.md, "The ledger's group commit").
     fn renders(&self) -> usize {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         cores.min(self.options.concurrency).max(1)
