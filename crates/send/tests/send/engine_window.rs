@@ -91,6 +91,20 @@ fn addresses(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("p{i:02}@x.org")).collect()
 }
 
+/// aiosmtpd, a campaign to `n` addresses started, and the send lock; `None`
+/// when aiosmtpd is not installed.
+async fn started(n: usize) -> Option<(Smtpd, Setup, SendLock, Vec<String>)> {
+    let server = Smtpd::start(Options::default()).await?;
+    let emails = addresses(n);
+    let refs: Vec<&str> = emails.iter().map(String::as_str).collect();
+    let s = set_up(&server, &refs, memory()).await;
+    let lock = SendLock::acquire(&s.ws.store).await.unwrap();
+    campaign_runs::start(&s.ws.store, s.campaign, None)
+        .await
+        .unwrap();
+    Some((server, s, lock, emails))
+}
+
 async fn attempts_of_queued(store: &Store, campaign: Uuid) -> Vec<i64> {
     sqlx::query_scalar(
         "SELECT attempts FROM campaign_recipients WHERE campaign_id = ? AND status = 'queued'",
@@ -103,16 +117,9 @@ async fn attempts_of_queued(store: &Store, campaign: Uuid) -> Vec<i64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rows_are_claimed_ahead_of_the_connections_up_to_the_window_and_never_past_it() {
-    let Some(server) = Smtpd::start(Options::default()).await else {
+    let Some((server, s, lock, emails)) = started(12).await else {
         return;
     };
-    let emails = addresses(12);
-    let refs: Vec<&str> = emails.iter().map(String::as_str).collect();
-    let s = set_up(&server, &refs, memory()).await;
-    let lock = SendLock::acquire(&s.ws.store).await.unwrap();
-    campaign_runs::start(&s.ws.store, s.campaign, None)
-        .await
-        .unwrap();
     let (run, watched) = watched_run(&s, &lock, 2, 3).await;
     assert_eq!(run.window(), 6);
 
@@ -132,16 +139,9 @@ async fn rows_are_claimed_ahead_of_the_connections_up_to_the_window_and_never_pa
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stop_gives_back_the_rows_claimed_ahead_so_only_a_crash_leaves_them_in_doubt() {
-    let Some(server) = Smtpd::start(Options::default()).await else {
+    let Some((server, s, lock, emails)) = started(6).await else {
         return;
     };
-    let emails = addresses(6);
-    let refs: Vec<&str> = emails.iter().map(String::as_str).collect();
-    let s = set_up(&server, &refs, memory()).await;
-    let lock = SendLock::acquire(&s.ws.store).await.unwrap();
-    campaign_runs::start(&s.ws.store, s.campaign, None)
-        .await
-        .unwrap();
     let (run, watched) = watched_run(&s, &lock, 1, 3).await;
     watched.stop.set(run.control()).unwrap();
 
@@ -188,16 +188,9 @@ impl herald_send::engine::Composer for CountingComposer {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_render_one_per_core_at_most_however_many_connections_send() {
-    let Some(server) = Smtpd::start(Options::default()).await else {
+    let Some((server, s, lock, emails)) = started(24).await else {
         return;
     };
-    let emails = addresses(24);
-    let refs: Vec<&str> = emails.iter().map(String::as_str).collect();
-    let s = set_up(&server, &refs, memory()).await;
-    let lock = SendLock::acquire(&s.ws.store).await.unwrap();
-    campaign_runs::start(&s.ws.store, s.campaign, None)
-        .await
-        .unwrap();
     let setup = campaign::setup(&s.ws.store, &s.secrets, s.campaign)
         .await
         .expect("the campaign is ready to send");
