@@ -278,37 +278,49 @@ async fn commit(
     }
     let c = conn.as_mut().expect("connected above");
     let now = now_millis();
-    let mut applied = vec![false; marks.len()];
     // The whole group in ONE round trip to sqlx's SQLite thread: `BEGIN
     // IMMEDIATE`, one UPDATE per mark, `COMMIT`, sent as a single
     // multi-statement query. A statement per round trip made the group's
-    // commit, which every message waits for twice, scale with its size
+    // commit, which every message waits for, scale with its size
     // (docs/benchmarks.md, "The ledger's group commit").
-    let sql = group_sql(marks.len());
-    let mut arguments = SqliteArguments::default();
-    arguments.reserve(marks.len() * MARK_VALUES, 0);
-    let mut query = sqlx::query_scalar_with::<_, i64, _>(&sql, arguments);
-    for (index, &(campaign, contact, mark)) in marks.iter().enumerate() {
-        query = bind_mark(query, mark, now)
-            .bind(campaign)
-            .bind(contact)
-            .bind(mark.moves_from())
-            .bind(i64::try_from(index).unwrap_or(i64::MAX));
-    }
-    // fetch_all runs every statement to the end, COMMIT included, or stops
-    // at the first error; each UPDATE returns its mark's index when it
-    // applied.
-    match query.fetch_all(&mut **c).await {
-        Ok(indexes) => {
-            for index in indexes {
-                if let Some(slot) = usize::try_from(index).ok().and_then(|i| applied.get_mut(i)) {
-                    *slot = true;
-                }
-            }
-            Ok(applied)
+    let returned = match usual(marks) {
+        Some((claims, accepted)) => {
+            let sql = usual_sql(claims, accepted);
+            let query = bind_usual(&sql, marks, claims, accepted, now);
+            run_group(c, query).await?
         }
+        None => {
+            let sql = group_sql(marks.len());
+            let mut arguments = SqliteArguments::default();
+            arguments.reserve(marks.len() * MARK_VALUES, 0);
+            let mut query = sqlx::query_scalar_with::<_, i64, _>(&sql, arguments);
+            for (index, &(campaign, contact, mark)) in marks.iter().enumerate() {
+                query = bind_mark(query, mark, now)
+                    .bind(campaign)
+                    .bind(contact)
+                    .bind(mark.moves_from())
+                    .bind(i64::try_from(index).unwrap_or(i64::MAX));
+            }
+            run_group(c, query).await?
+        }
+    };
+    // Each UPDATE returned its mark's index when it applied.
+    let mut applied = vec![false; marks.len()];
+    for index in returned {
+        if let Some(slot) = usize::try_from(index).ok().and_then(|i| applied.get_mut(i)) {
+            *slot = true;
+        }
+    }
+    Ok(applied)
+}
+
+/// Runs a group's query: every statement to the end, COMMIT included, or
+/// up to the first error, after which whatever ran is rolled back.
+async fn run_group(c: &mut PoolConnection<Sqlite>, query: GroupQuery<'_>) -> Result<Vec<i64>> {
+    match query.fetch_all(&mut **c).await {
+        Ok(indexes) => Ok(indexes),
         Err(error) => {
-            // Whatever ran is undone ("no transaction is active" is fine).
+            // "No transaction is active" is fine.
             let _ = sqlx::query("ROLLBACK").execute(&mut **c).await;
             Err(StoreError::Internal(
                 anyhow::Error::new(error).context("writing ledger marks"),
@@ -317,14 +329,133 @@ async fn commit(
     }
 }
 
+/// A claim: the usual group's first kind of statement.
+const CLAIM_UPDATE: &str = "UPDATE campaign_recipients SET status = 'sending', \
+     attempts = attempts + 1, sending_at = ?, message_id = ? \
+     WHERE campaign_id = ? AND contact_id = ? AND status = 'queued' RETURNING ?";
+
+/// An acceptance (`Sent`, `SentParts`): the usual group's second kind.
+const ACCEPTED_UPDATE: &str = "UPDATE campaign_recipients SET status = 'sent', \
+     sent_at = ?, provider_message_id = ?, error = NULL, parts = coalesce(?, parts) \
+     WHERE campaign_id = ? AND contact_id = ? AND status = 'sending' RETURNING ?";
+
+/// The usual group while a campaign sends: claims and acceptances only,
+/// each for a different row (so their order within the group does not
+/// matter). Their statements set only the columns they change: SQLite then
+/// leaves the indexes of the others alone, half the work per mark of
+/// [`MARK_UPDATE`], which rewrites every index it names. `None`: any other
+/// group, which goes mark by mark through `MARK_UPDATE`, in order.
+fn usual(marks: &[(Uuid, Uuid, &Mark)]) -> Option<(usize, usize)> {
+    let (mut claims, mut accepted) = (0, 0);
+    for (_, _, mark) in marks {
+        match mark {
+            Mark::Sending { .. } => claims += 1,
+            Mark::Sent { .. } | Mark::SentParts { .. } => accepted += 1,
+            _ => return None,
+        }
+    }
+    let mut rows: Vec<(Uuid, Uuid)> = marks.iter().map(|(c, r, _)| (*c, *r)).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    (rows.len() == marks.len()).then_some((claims, accepted))
+}
+
+/// Statements of one kind in a usual group: its count rounded up to a power
+/// of two (the rest bind a row that does not exist and change nothing), so
+/// a run prepares a handful of group shapes, not one per mix of counts.
+fn slots(n: usize) -> usize {
+    if n == 0 {
+        0
+    } else {
+        n.next_power_of_two()
+    }
+}
+
+/// `BEGIN IMMEDIATE`, the claims' and the acceptances' slots, `COMMIT`.
+fn usual_sql(claims: usize, accepted: usize) -> String {
+    let (claims, accepted) = (slots(claims), slots(accepted));
+    let mut sql = String::with_capacity(
+        32 + claims * (CLAIM_UPDATE.len() + 2) + accepted * (ACCEPTED_UPDATE.len() + 2),
+    );
+    sql.push_str("BEGIN IMMEDIATE; ");
+    for (statement, count) in [(CLAIM_UPDATE, claims), (ACCEPTED_UPDATE, accepted)] {
+        for _ in 0..count {
+            sql.push_str(statement);
+            sql.push_str("; ");
+        }
+    }
+    sql.push_str("COMMIT");
+    sql
+}
+
+/// Binds a usual group (see [`usual`]): the claims in their slots, then
+/// the acceptances; each returns its index among `marks`.
+fn bind_usual<'q>(
+    sql: &'q str,
+    marks: &'q [(Uuid, Uuid, &'q Mark)],
+    claims: usize,
+    accepted: usize,
+    now: i64,
+) -> GroupQuery<'q> {
+    let mut arguments = SqliteArguments::default();
+    arguments.reserve(5 * slots(claims) + 6 * slots(accepted), 0);
+    let mut query = sqlx::query_scalar_with::<_, i64, _>(sql, arguments);
+    let index = |i: usize| i64::try_from(i).unwrap_or(i64::MAX);
+    // A slot with no mark: a row that cannot exist (ids are UUID v7).
+    let nil = Uuid::nil();
+    for (i, &(campaign, contact, mark)) in marks.iter().enumerate() {
+        if let Mark::Sending { message_id } = mark {
+            query = query
+                .bind(now)
+                .bind(message_id.as_str())
+                .bind(campaign)
+                .bind(contact)
+                .bind(index(i));
+        }
+    }
+    for _ in claims..slots(claims) {
+        query = query.bind(now).bind("").bind(nil).bind(nil).bind(-1i64);
+    }
+    for (i, &(campaign, contact, mark)) in marks.iter().enumerate() {
+        let (provider_id, parts) = match mark {
+            Mark::Sent {
+                provider_message_id,
+            } => (provider_message_id.as_deref(), None),
+            Mark::SentParts {
+                provider_message_id,
+                parts,
+            } => (provider_message_id.as_deref(), Some(i64::from(*parts))),
+            _ => continue,
+        };
+        query = query
+            .bind(now)
+            .bind(provider_id)
+            .bind(parts)
+            .bind(campaign)
+            .bind(contact)
+            .bind(index(i));
+    }
+    for _ in accepted..slots(accepted) {
+        query = query
+            .bind(now)
+            .bind(None::<&str>)
+            .bind(None::<i64>)
+            .bind(nil)
+            .bind(nil)
+            .bind(-1i64);
+    }
+    query
+}
+
 /// Values one mark binds in [`MARK_UPDATE`].
 const MARK_VALUES: usize = 16;
 
 /// One mark, whatever its kind: each SET keeps the column unless the mark
 /// gives it a value (`coalesce`), or, for the two columns a mark may set to
-/// NULL, unless its flag says so (`iif`). One statement for every kind
-/// keeps a group's SQL the same for any mix of marks, so each group size is
-/// prepared once per run (sqlx's statement cache).
+/// NULL, unless its flag says so (`iif`). The groups that are not
+/// [`usual`] (a failure, a retry, a deferral, a row marked twice) go
+/// through it mark by mark, in order: one statement for every kind keeps
+/// their SQL the same for any mix of marks.
 const MARK_UPDATE: &str = "UPDATE campaign_recipients SET \
      status = coalesce(?, status), \
      attempts = max(attempts + ?, 0), \

@@ -287,6 +287,102 @@ async fn marks_committed_together_apply_in_order_each_from_its_own_status() {
 }
 
 #[tokio::test]
+async fn a_group_of_claims_and_acceptances_for_different_rows_applies_each_from_its_status() {
+    let (_dir, store) = fresh_store().await;
+    let mut ids = Vec::new();
+    for email in ["a@x.org", "b@x.org", "c@x.org", "d@x.org", "e@x.org"] {
+        ids.push(
+            create(&store, new_contact(Some(email), None))
+                .await
+                .id
+                .as_uuid(),
+        );
+    }
+    let [a, b, c, d, e] = ids[..] else {
+        unreachable!()
+    };
+    let campaign = campaign_to_everyone(&store).await;
+    ledger::resolve(&store, campaign).await.unwrap();
+    let writer = LedgerWriter::start(&store);
+    let claim = |id: &str| Mark::Sending {
+        message_id: id.into(),
+    };
+    for (contact, id) in [(b, "<b@x>"), (c, "<c@x>"), (e, "<e@x>")] {
+        assert!(writer.mark(campaign, contact, claim(id)).await.unwrap());
+    }
+    // C's first attempt failed for now; its second claim keeps that error
+    // until the outcome.
+    let retry = Mark::Retry {
+        error: "421 busy".into(),
+        next_attempt_at: 0,
+    };
+    assert!(writer.mark(campaign, c, retry).await.unwrap());
+    assert!(writer.mark(campaign, c, claim("<c@x>")).await.unwrap());
+
+    let applied = writer
+        .mark_together(vec![
+            (campaign, a, claim("<a@x>")),
+            (
+                campaign,
+                b,
+                Mark::Sent {
+                    provider_message_id: Some("Q-b".into()),
+                },
+            ),
+            (
+                campaign,
+                c,
+                Mark::SentParts {
+                    provider_message_id: Some("SM-c".into()),
+                    parts: 2,
+                },
+            ),
+            // Never claimed: an acceptance cannot apply.
+            (
+                campaign,
+                d,
+                Mark::Sent {
+                    provider_message_id: None,
+                },
+            ),
+            // Claimed already: a second claim cannot apply.
+            (campaign, e, claim("<e2@x>")),
+        ])
+        .await
+        .unwrap();
+
+    assert_eq!(applied, [true, true, true, false, false]);
+    assert_eq!(row(&store, a).await, ("sending".into(), 1, None, None));
+    assert_eq!(
+        row(&store, b).await,
+        ("sent".into(), 1, None, Some("Q-b".into()))
+    );
+    assert_eq!(
+        row(&store, c).await,
+        ("sent".into(), 2, None, Some("SM-c".into())),
+        "the acceptance clears the earlier attempt's error"
+    );
+    assert_eq!(row(&store, d).await, ("queued".into(), 0, None, None));
+    assert_eq!(row(&store, e).await, ("sending".into(), 1, None, None));
+    let (parts, message_id, sent_at): (Option<i64>, Option<String>, Option<i64>) = sqlx::query_as(
+        "SELECT parts, (SELECT message_id FROM campaign_recipients WHERE contact_id = ?),
+                    sent_at FROM campaign_recipients WHERE contact_id = ?",
+    )
+    .bind(e)
+    .bind(c)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(parts, Some(2));
+    assert!(sent_at.is_some_and(|at| at > 0));
+    assert_eq!(
+        message_id.as_deref(),
+        Some("<e@x>"),
+        "the second claim changed nothing"
+    );
+}
+
+#[tokio::test]
 async fn every_kind_of_mark_sets_its_columns_and_an_outcome_clears_or_keeps_the_error() {
     let (_dir, store) = fresh_store().await;
     let ann = create(&store, new_contact(Some("ann@x.org"), None))
