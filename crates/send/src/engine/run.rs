@@ -262,9 +262,10 @@ impl CampaignRun {
 
         let fatal: Mutex<Option<String>> = Mutex::new(None);
         // Messages are rendered ahead (one per core at once, on the
-        // blocking pool; rendering touches no ledger row). Then each recipient is claimed, sent and recorded by its own
-        // task. A task holds one of `window()` slots (`slots`) from its
-        // claim until its outcome is queued for the ledger: at most
+        // blocking pool; rendering touches no ledger row). Then each
+        // recipient is claimed, sent and recorded by its own task. A task
+        // holds one of `window()` slots (`slots`) from before its claim
+        // until its outcome is queued for the ledger: at most
         // `window()` rows are `sending` at any instant, so a crash leaves at
         // most that many in doubt. The outcome's commit is awaited after
         // the slot is handed on: the next claim is queued behind the
