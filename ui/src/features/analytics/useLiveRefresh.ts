@@ -1,5 +1,6 @@
 import { useEffect } from "react";
 import { onNotificationsChanged } from "../../api/notifications";
+import { keepListening } from "../../lib/listening";
 
 /**
  * How often the report is read again while it is open: the app has no
@@ -14,16 +15,10 @@ export const REFRESH_MS = 30_000;
  */
 export function useLiveRefresh(refresh: () => void) {
   useEffect(() => {
-    let unlisten: (() => void) | undefined;
-    let live = true;
-    onNotificationsChanged(refresh).then(
-      (off) => (live ? (unlisten = off) : off()),
-      () => {},
-    );
+    const stopListening = keepListening(onNotificationsChanged(refresh));
     const timer = setInterval(refresh, REFRESH_MS);
     return () => {
-      live = false;
-      unlisten?.();
+      stopListening();
       clearInterval(timer);
     };
   }, [refresh]);

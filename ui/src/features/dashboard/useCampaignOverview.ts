@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { analyticsDashboard, type DashboardView } from "../../api/dashboard";
 import { errorMessage } from "../../api/errors";
 import { onNotificationsChanged } from "../../api/notifications";
+import { keepListening } from "../../lib/listening";
 
 /** How often the overview is read again while a campaign is sending. */
 export const SENDING_POLL_MS = 3000;
@@ -43,18 +44,7 @@ export function useCampaignOverview() {
     };
   }, [attempt, poke]);
 
-  useEffect(() => {
-    let unlisten: (() => void) | undefined;
-    let live = true;
-    onNotificationsChanged(() => setPoke((p) => p + 1)).then(
-      (off) => (live ? (unlisten = off) : off()),
-      () => {},
-    );
-    return () => {
-      live = false;
-      unlisten?.();
-    };
-  }, []);
+  useEffect(() => keepListening(onNotificationsChanged(() => setPoke((p) => p + 1))), []);
 
   const current = result?.attempt === attempt ? result : null;
   const reload = useCallback(() => setAttempt((a) => a + 1), []);

@@ -12,6 +12,7 @@ import {
   type NotificationView,
 } from "../../api/notifications";
 import { formatDateTime } from "../../lib/format";
+import { keepListening } from "../../lib/listening";
 
 /** The bell polls this often too, in case an event was missed. */
 export const POLL_MS = 30_000;
@@ -76,15 +77,10 @@ export function NotificationBell() {
   useEffect(() => {
     refresh();
     const timer = window.setInterval(refresh, POLL_MS);
-    const unlisteners: (() => void)[] = [];
-    let gone = false;
-    const keep = (u: () => void) => (gone ? u() : unlisteners.push(u));
-    onNotificationsChanged(refresh).then(keep, () => undefined);
-    onNotificationOpen(openById).then(keep, () => undefined);
+    const stopListening = keepListening(onNotificationsChanged(refresh), onNotificationOpen(openById));
     return () => {
-      gone = true;
       window.clearInterval(timer);
-      for (const u of unlisteners) u();
+      stopListening();
     };
   }, [refresh, openById]);
 
