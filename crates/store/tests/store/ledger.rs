@@ -4,6 +4,7 @@ use herald_store::ledger::{self, LedgerWriter, Mark, RecipientQuery, RecipientSt
 use herald_store::segments::{self, SegmentInput};
 use herald_store::{campaign_runs, Store, StoreError};
 use serde_json::json;
+use tempfile::TempDir;
 use uuid::Uuid;
 
 use crate::helpers::{create, fresh_store, new_contact};
@@ -206,23 +207,26 @@ async fn row(store: &Store, contact: Uuid) -> (String, i64, Option<String>, Opti
     .unwrap()
 }
 
-#[tokio::test]
-async fn marks_committed_together_apply_in_order_each_from_its_own_status() {
-    let (_dir, store) = fresh_store().await;
-    let mut ids = Vec::new();
-    for email in ["ann@x.org", "bob@x.org", "cy@x.org", "di@x.org"] {
-        ids.push(
-            create(&store, new_contact(Some(email), None))
-                .await
-                .id
-                .as_uuid(),
-        );
+/// A fresh workspace with one contact per address, and an email campaign
+/// to all of them with its ledger resolved: the contacts' ids in order.
+async fn resolved_to<const N: usize>(emails: [&str; N]) -> (TempDir, Store, Uuid, [Uuid; N]) {
+    let (dir, store) = fresh_store().await;
+    let mut ids = [Uuid::nil(); N];
+    for (id, email) in ids.iter_mut().zip(emails) {
+        *id = create(&store, new_contact(Some(email), None))
+            .await
+            .id
+            .as_uuid();
     }
-    let [ann, bob, cy, di] = ids[..] else {
-        unreachable!()
-    };
     let campaign = campaign_to_everyone(&store).await;
     ledger::resolve(&store, campaign).await.unwrap();
+    (dir, store, campaign, ids)
+}
+
+#[tokio::test]
+async fn marks_committed_together_apply_in_order_each_from_its_own_status() {
+    let (_dir, store, campaign, [ann, bob, cy, di]) =
+        resolved_to(["ann@x.org", "bob@x.org", "cy@x.org", "di@x.org"]).await;
     let writer = LedgerWriter::start(&store);
     let sending = |id: &str| Mark::Sending {
         message_id: id.into(),
@@ -288,21 +292,8 @@ async fn marks_committed_together_apply_in_order_each_from_its_own_status() {
 
 #[tokio::test]
 async fn a_group_of_claims_and_acceptances_for_different_rows_applies_each_from_its_status() {
-    let (_dir, store) = fresh_store().await;
-    let mut ids = Vec::new();
-    for email in ["a@x.org", "b@x.org", "c@x.org", "d@x.org", "e@x.org"] {
-        ids.push(
-            create(&store, new_contact(Some(email), None))
-                .await
-                .id
-                .as_uuid(),
-        );
-    }
-    let [a, b, c, d, e] = ids[..] else {
-        unreachable!()
-    };
-    let campaign = campaign_to_everyone(&store).await;
-    ledger::resolve(&store, campaign).await.unwrap();
+    let (_dir, store, campaign, [a, b, c, d, e]) =
+        resolved_to(["a@x.org", "b@x.org", "c@x.org", "d@x.org", "e@x.org"]).await;
     let writer = LedgerWriter::start(&store);
     let claim = |id: &str| Mark::Sending {
         message_id: id.into(),
@@ -384,13 +375,7 @@ async fn a_group_of_claims_and_acceptances_for_different_rows_applies_each_from_
 
 #[tokio::test]
 async fn every_kind_of_mark_sets_its_columns_and_an_outcome_clears_or_keeps_the_error() {
-    let (_dir, store) = fresh_store().await;
-    let ann = create(&store, new_contact(Some("ann@x.org"), None))
-        .await
-        .id
-        .as_uuid();
-    let campaign = campaign_to_everyone(&store).await;
-    ledger::resolve(&store, campaign).await.unwrap();
+    let (_dir, store, campaign, [ann]) = resolved_to(["ann@x.org"]).await;
     let writer = LedgerWriter::start(&store);
     let claim = || Mark::Sending {
         message_id: "<m@x.org>".into(),
@@ -449,17 +434,7 @@ async fn every_kind_of_mark_sets_its_columns_and_an_outcome_clears_or_keeps_the_
 
 #[tokio::test]
 async fn a_group_that_fails_half_way_leaves_nothing_and_is_retried_whole() {
-    let (_dir, store) = fresh_store().await;
-    let ann = create(&store, new_contact(Some("ann@x.org"), None))
-        .await
-        .id
-        .as_uuid();
-    let bob = create(&store, new_contact(Some("bob@x.org"), None))
-        .await
-        .id
-        .as_uuid();
-    let campaign = campaign_to_everyone(&store).await;
-    ledger::resolve(&store, campaign).await.unwrap();
+    let (_dir, store, campaign, [ann, bob]) = resolved_to(["ann@x.org", "bob@x.org"]).await;
     // Bob's claim fails inside the transaction, after Ann's has run.
     sqlx::query(
         "CREATE TRIGGER refuse_boom BEFORE UPDATE ON campaign_recipients
