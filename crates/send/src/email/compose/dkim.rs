@@ -230,8 +230,7 @@ fn relaxed_header(field: &[u8], out: &mut Vec<u8>) {
 /// space at line ends removed, runs of it as one space, empty lines at the
 /// end removed. A body with nothing to change but its final empty lines
 /// (the usual case: the writer's parts have no tabs or runs of spaces) is
-/// hashed in one call; otherwise line by line, lines that need nothing
-/// being hashed in runs.
+/// hashed in one call; otherwise each line is canonicalised and hashed.
 fn body_hash(body: &[u8]) -> [u8; 32] {
     let mut hasher = Sha256::new();
     // The writer ends every line with CRLF, so these are the only changes

@@ -57,22 +57,31 @@ impl<'a> SevenBit<'a> {
         self.head = Some(0);
     }
 
-    /// A piece of a line (no CR or LF in it).
-    fn segment(&mut self, seg: &str) {
-        if seg.is_empty() {
-            return;
-        }
+    /// Follows how much of the delimiter the current line starts with as
+    /// `seg` (a non-empty piece of it) is added; `false`, and the part
+    /// unfit, once the line starts with all of it.
+    #[inline]
+    fn clear_of_delimiter(&mut self, seg: &[u8]) -> bool {
         if let Some(matched) = self.head {
             let wanted = &self.delimiter[matched..];
             let n = wanted.len().min(seg.len());
-            self.head = if seg.as_bytes()[..n] != wanted[..n] {
-                None
+            // Most lines differ at their first byte: no call to memcmp.
+            if seg[0] != wanted[0] || seg[..n] != wanted[..n] {
+                self.head = None;
             } else if n == wanted.len() {
                 self.fit = false;
-                return;
+                return false;
             } else {
-                Some(matched + n)
-            };
+                self.head = Some(matched + n);
+            }
+        }
+        true
+    }
+
+    /// A piece of a line (no CR or LF in it).
+    fn segment(&mut self, seg: &str) {
+        if seg.is_empty() || !self.clear_of_delimiter(seg.as_bytes()) {
+            return;
         }
         let bytes = seg.as_bytes();
         if memchr::memchr(0, bytes).is_some() {
@@ -127,21 +136,8 @@ impl SevenBit<'_> {
     /// A piece of a line known to be ASCII without CR, LF or NUL.
     #[inline]
     fn line_of(&mut self, seg: &[u8]) {
-        if seg.is_empty() {
+        if seg.is_empty() || !self.clear_of_delimiter(seg) {
             return;
-        }
-        if let Some(matched) = self.head {
-            let wanted = &self.delimiter[matched..];
-            let n = wanted.len().min(seg.len());
-            // Most lines differ at their first byte: no call to memcmp.
-            if seg[0] != wanted[0] || seg[..n] != wanted[..n] {
-                self.head = None;
-            } else if n == wanted.len() {
-                self.fit = false;
-                return;
-            } else {
-                self.head = Some(matched + n);
-            }
         }
         self.line += seg.len();
         if self.line > MAX_LINE {
