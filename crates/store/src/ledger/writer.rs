@@ -115,15 +115,7 @@ impl LedgerWriter {
     /// instead of after the commit, and the ledger still never holds more
     /// rows `sending` than the engine has slots.
     pub async fn enqueue(&self, campaign: Uuid, contact: Uuid, mark: Mark) -> Result<Queued> {
-        let (done, answer) = oneshot::channel();
-        self.jobs
-            .send(Job {
-                marks: vec![(campaign, contact, mark)],
-                done,
-            })
-            .await
-            .map_err(|_| anyhow::anyhow!("the ledger writer has stopped"))?;
-        Ok(Queued { answer })
+        self.submit(vec![(campaign, contact, mark)]).await
     }
 
     /// Applies `marks` in order, in ONE transaction, and returns once it is
@@ -132,18 +124,21 @@ impl LedgerWriter {
         if marks.is_empty() {
             return Ok(Vec::new());
         }
+        self.submit(marks).await?.all_committed().await
+    }
+
+    /// Puts one job in the writer's queue.
+    async fn submit(&self, marks: Vec<(Uuid, Uuid, Mark)>) -> Result<Queued> {
         let (done, answer) = oneshot::channel();
         self.jobs
             .send(Job { marks, done })
             .await
             .map_err(|_| anyhow::anyhow!("the ledger writer has stopped"))?;
-        answer
-            .await
-            .map_err(|_| anyhow::anyhow!("the ledger writer stopped before answering"))?
+        Ok(Queued { answer })
     }
 }
 
-/// A mark in the writer's queue (see [`LedgerWriter::enqueue`]).
+/// A job of marks in the writer's queue (see [`LedgerWriter::enqueue`]).
 #[derive(Debug)]
 pub struct Queued {
     answer: oneshot::Receiver<Result<Vec<bool>>>,
@@ -152,11 +147,15 @@ pub struct Queued {
 impl Queued {
     /// Waits for the mark's commit: whether it applied.
     pub async fn committed(self) -> Result<bool> {
-        let applied = self
-            .answer
-            .await
-            .map_err(|_| anyhow::anyhow!("the ledger writer stopped before answering"))??;
+        let applied = self.all_committed().await?;
         Ok(applied.first().copied().unwrap_or(false))
+    }
+
+    /// Waits for the job's commit: whether each of its marks applied.
+    async fn all_committed(self) -> Result<Vec<bool>> {
+        self.answer
+            .await
+            .map_err(|_| anyhow::anyhow!("the ledger writer stopped before answering"))?
     }
 }
 
