@@ -372,12 +372,19 @@ fn slots(n: usize) -> usize {
 
 /// `BEGIN IMMEDIATE`, the claims' and the acceptances' slots, `COMMIT`.
 fn usual_sql(claims: usize, accepted: usize) -> String {
-    let (claims, accepted) = (slots(claims), slots(accepted));
-    let mut sql = String::with_capacity(
-        32 + claims * (CLAIM_UPDATE.len() + 2) + accepted * (ACCEPTED_UPDATE.len() + 2),
-    );
+    transaction_sql(&[
+        (CLAIM_UPDATE, slots(claims)),
+        (ACCEPTED_UPDATE, slots(accepted)),
+    ])
+}
+
+/// `BEGIN IMMEDIATE`, each statement as many times as its count, `COMMIT`:
+/// one multi-statement query.
+fn transaction_sql(statements: &[(&str, usize)]) -> String {
+    let size: usize = statements.iter().map(|(s, n)| n * (s.len() + 2)).sum();
+    let mut sql = String::with_capacity(32 + size);
     sql.push_str("BEGIN IMMEDIATE; ");
-    for (statement, count) in [(CLAIM_UPDATE, claims), (ACCEPTED_UPDATE, accepted)] {
+    for &(statement, count) in statements {
         for _ in 0..count {
             sql.push_str(statement);
             sql.push_str("; ");
@@ -470,14 +477,7 @@ const MARK_UPDATE: &str = "UPDATE campaign_recipients SET \
 
 /// `BEGIN IMMEDIATE`, `marks` × [`MARK_UPDATE`], `COMMIT`.
 fn group_sql(marks: usize) -> String {
-    let mut sql = String::with_capacity(32 + marks * (MARK_UPDATE.len() + 2));
-    sql.push_str("BEGIN IMMEDIATE; ");
-    for _ in 0..marks {
-        sql.push_str(MARK_UPDATE);
-        sql.push_str("; ");
-    }
-    sql.push_str("COMMIT");
-    sql
+    transaction_sql(&[(MARK_UPDATE, marks)])
 }
 
 type GroupQuery<'q> = sqlx::query::QueryScalar<'q, Sqlite, i64, SqliteArguments<'q>>;
