@@ -77,12 +77,19 @@ impl Store {
             .run(&pool)
             .await
             .with_context(|| format!("migrating the workspace {}", path.display()))?;
-        Ok(Store {
+        let store = Store {
             pool,
             path: std::sync::Arc::new(path.to_path_buf()),
             segment_index: Default::default(),
             long_write: Default::default(),
-        })
+        };
+        // Another process may be sending (or importing) right now: its
+        // writer folds its own journal, so a busy workspace is no reason
+        // not to open.
+        if let Err(e) = crate::ledger::journal::fold_leftovers(&store).await {
+            tracing::warn!("the send ledger's journal was left unfolded: {e:#}");
+        }
+        Ok(store)
     }
 
     pub(crate) fn segment_index(&self) -> &crate::segments::index::Slot {

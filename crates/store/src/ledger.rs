@@ -29,6 +29,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod journal;
 mod members;
 mod recipients;
 mod writer;
@@ -402,6 +403,8 @@ fn batch_row(row: &sqlx::sqlite::SqliteRow) -> Result<BatchRow> {
 /// the caller marks each one `sending` right before it goes out.
 pub async fn next_batch(store: &Store, campaign: Uuid, limit: u32, now: i64) -> Result<Batch> {
     let mut tx = store.begin_write().await?;
+    // Rows claimed or sent a moment ago may still be in the journal.
+    journal::fold(&mut tx).await?;
     let channel = campaign_for_resolve(&mut tx, campaign).await?.channel;
     let consent = require_consent(store).await?;
     // The LEFT JOIN keeps rows of erased contacts out of reach: the ledger
@@ -489,6 +492,8 @@ pub async fn pending(store: &Store, campaign: Uuid) -> Result<Pending> {
 /// Returns how many rows it moved.
 pub async fn recover_in_doubt(store: &Store) -> Result<u64> {
     let mut tx = store.begin_write().await?;
+    // The dead process's last claims and acceptances first.
+    journal::fold(&mut tx).await?;
     let moved = sqlx::query(
         "UPDATE campaign_recipients SET status = 'in_doubt',
              error = 'Herald stopped while this message was being sent: it may or may not have been delivered'

@@ -253,6 +253,9 @@ pub async fn apply_batch(
     conn: &mut SqliteConnection,
     events: &[RelayEvent],
 ) -> Result<ApplyReport> {
+    // An event names the row by its provider id or sets times against
+    // its sent_at: the ledger's journal must be in the rows.
+    crate::ledger::journal::fold(conn).await?;
     let mut report = ApplyReport::default();
     let applied_at = now_millis();
     for event in events {

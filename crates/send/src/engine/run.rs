@@ -355,7 +355,12 @@ impl CampaignRun {
                     let wait = (until - now_millis()).clamp(10, 1_000);
                     tokio::time::sleep(Duration::from_millis(wait as u64)).await;
                 }
-                end => return Ok(end),
+                end => {
+                    // Whoever reads the ledger next finds every mark of
+                    // this run in the rows.
+                    self.writer.settle().await?;
+                    return Ok(end);
+                }
             }
         }
     }

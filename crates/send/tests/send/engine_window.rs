@@ -31,12 +31,21 @@ struct Watched {
     stop: OnceLock<Control>,
 }
 
+/// Rows `sending` as a crash right now would leave them: claimed in the
+/// rows or in the ledger's journal, and not accepted in the journal since.
 async fn sending(store: &Store) -> usize {
-    let n: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM campaign_recipients WHERE status = 'sending'")
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM campaign_recipients r
+         WHERE (r.status = 'sending' OR EXISTS (SELECT 1 FROM ledger_journal j
+                    WHERE j.campaign_id = r.campaign_id AND j.contact_id = r.contact_id
+                      AND j.status = 'sending'))
+           AND NOT EXISTS (SELECT 1 FROM ledger_journal j
+                    WHERE j.campaign_id = r.campaign_id AND j.contact_id = r.contact_id
+                      AND j.status = 'sent')",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
     usize::try_from(n).unwrap()
 }
 

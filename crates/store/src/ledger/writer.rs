@@ -12,7 +12,14 @@
 //! SQLite as one multi-statement query (one round trip to sqlx's thread),
 //! and groups commit in the order their marks were queued, which the
 //! engine relies on ([`LedgerWriter::enqueue`]).
+//!
+//! The usual group, claims and acceptances each of its own row, is appended
+//! to the ledger's journal ([`super::journal`]) rather than updating the
+//! rows, and the writer folds the journal into the rows every
+//! [`FOLD_AFTER`] or [`FOLD_AT`] entries, before any other kind of mark,
+//! when asked ([`LedgerWriter::settle`]) and when it stops.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -22,6 +29,7 @@ use sqlx::{Arguments as _, Sqlite};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
+use super::journal::{self, FOLD_AFTER, FOLD_AT, JOURNAL_INSERT};
 use crate::{now_millis, Result, Store, StoreError};
 
 /// A ledger row's next state.
@@ -71,6 +79,8 @@ impl Mark {
 /// Marks that commit together, and who waits for them.
 struct Job {
     marks: Vec<(Uuid, Uuid, Mark)>,
+    /// Fold the journal once these marks are committed, before answering.
+    settle: bool,
     done: oneshot::Sender<Result<Vec<bool>>>,
 }
 
@@ -88,8 +98,15 @@ impl LedgerWriter {
     /// Starts the writer task on the current tokio runtime. It stops when the
     /// last clone of the writer is dropped.
     pub fn start(store: &Store) -> LedgerWriter {
+        LedgerWriter::folding_after(store, FOLD_AFTER)
+    }
+
+    /// [`LedgerWriter::start`], folding the journal `fold_after` its oldest
+    /// entry committed instead of [`FOLD_AFTER`] (tests hold entries in the
+    /// journal with it).
+    pub fn folding_after(store: &Store, fold_after: Duration) -> LedgerWriter {
         let (jobs, rx) = mpsc::channel(4 * MAX_GROUP);
-        tokio::spawn(run(store.clone(), rx));
+        tokio::spawn(run(store.clone(), rx, fold_after));
         LedgerWriter { jobs }
     }
 
@@ -127,11 +144,30 @@ impl LedgerWriter {
         self.submit(marks).await?.all_committed().await
     }
 
+    /// Returns once every mark committed so far shows in
+    /// `campaign_recipients`: the writer folds its journal now instead of
+    /// within [`FOLD_AFTER`].
+    pub async fn settle(&self) -> Result<()> {
+        self.submit_job(Vec::new(), true)
+            .await?
+            .all_committed()
+            .await?;
+        Ok(())
+    }
+
     /// Puts one job in the writer's queue.
     async fn submit(&self, marks: Vec<(Uuid, Uuid, Mark)>) -> Result<Queued> {
+        self.submit_job(marks, false).await
+    }
+
+    async fn submit_job(&self, marks: Vec<(Uuid, Uuid, Mark)>, settle: bool) -> Result<Queued> {
         let (done, answer) = oneshot::channel();
         self.jobs
-            .send(Job { marks, done })
+            .send(Job {
+                marks,
+                settle,
+                done,
+            })
             .await
             .map_err(|_| anyhow::anyhow!("the ledger writer has stopped"))?;
         Ok(Queued { answer })
@@ -159,8 +195,9 @@ impl Queued {
     }
 }
 
-async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
+async fn run(store: Store, mut rx: mpsc::Receiver<Job>, fold_after: Duration) {
     let mut conn: Option<PoolConnection<Sqlite>> = None;
+    let mut journal = Journal::new(fold_after);
     // A job that did not fit in the last group starts the next one.
     let mut held: Option<Job> = None;
     // Once a group is lost, nothing queued after it may commit: a claim
@@ -170,14 +207,30 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
     loop {
         let first = match held.take() {
             Some(job) => job,
-            None => match rx.recv().await {
-                Some(job) => job,
-                None => break,
-            },
+            None => {
+                let next = match journal.due() {
+                    Some(due) => tokio::select! {
+                        job = rx.recv() => job,
+                        () = tokio::time::sleep_until(due) => {
+                            // Nothing came for a while: fold what waits.
+                            if lost.is_none() {
+                                fold_quietly(&store, &mut conn, &mut journal).await;
+                            }
+                            continue;
+                        }
+                    },
+                    None => rx.recv().await,
+                };
+                match next {
+                    Some(job) => job,
+                    None => break,
+                }
+            }
         };
         let mut size = first.marks.len();
+        let mut settling = first.settle;
         let mut group = vec![first];
-        while size < MAX_GROUP {
+        while size < MAX_GROUP && !settling {
             match rx.try_recv() {
                 Ok(job) if size + job.marks.len() > MAX_GROUP => {
                     held = Some(job);
@@ -185,6 +238,7 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
                 }
                 Ok(job) => {
                     size += job.marks.len();
+                    settling = job.settle;
                     group.push(job);
                 }
                 Err(_) => break,
@@ -202,13 +256,36 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
             .iter()
             .flat_map(|j| j.marks.iter().map(|(c, r, m)| (*c, *r, m)))
             .collect();
-        let outcome = commit_with_retry(&store, &mut conn, &marks).await;
+        let mut outcome = if marks.is_empty() {
+            Ok(Vec::new())
+        } else {
+            commit_with_retry(&store, &mut conn, &marks, &mut journal).await
+        };
+        if outcome.is_ok() && (settling || journal.full()) {
+            // A settle answers only once the fold committed; a fold that
+            // failed leaves the journal as it was, durable, for the next.
+            let folded = fold_with_retry(&store, &mut conn, &mut journal).await;
+            if settling {
+                if let Err(e) = folded {
+                    outcome = Err(e);
+                }
+            }
+        }
         match outcome {
             Ok(applied) => {
                 let mut applied = applied.into_iter();
                 for job in group {
                     let mine: Vec<bool> = applied.by_ref().take(job.marks.len()).collect();
                     let _ = job.done.send(Ok(mine));
+                }
+            }
+            Err(e) if marks.is_empty() => {
+                // Only a settle's fold failed: no mark is lost.
+                let message = format!("the send ledger could not be folded: {e}");
+                for job in group {
+                    let _ = job
+                        .done
+                        .send(Err(StoreError::Internal(anyhow::anyhow!(message.clone()))));
                 }
             }
             Err(e) => {
@@ -223,10 +300,135 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
             }
         }
     }
+    if journal.entries > 0 {
+        fold_quietly(&store, &mut conn, &mut journal).await;
+    }
     if let Some(mut c) = conn {
         let _ = sqlx::query("PRAGMA synchronous = NORMAL")
             .execute(&mut *c)
             .await;
+    }
+}
+
+/// Folds the journal, or leaves it for the next fold (its entries are on
+/// disk either way; a workspace folds leftovers when it opens).
+async fn fold_quietly(
+    store: &Store,
+    conn: &mut Option<PoolConnection<Sqlite>>,
+    journal: &mut Journal,
+) {
+    if let Err(e) = fold_with_retry(store, conn, journal).await {
+        tracing::warn!("the send ledger's journal is not folded yet: {e:#}");
+    }
+}
+
+/// What the writer has put in the ledger's journal since its last fold.
+#[derive(Debug)]
+struct Journal {
+    /// The rows with entries, by their last one: `true` for an acceptance.
+    rows: HashMap<(Uuid, Uuid), bool>,
+    entries: usize,
+    /// When the oldest entry committed.
+    since: Option<tokio::time::Instant>,
+    fold_after: Duration,
+}
+
+/// What a usual mark appends to the journal, if anything.
+struct Entry<'m> {
+    index: usize,
+    campaign: Uuid,
+    contact: Uuid,
+    status: &'static str,
+    id_text: Option<&'m str>,
+    parts: Option<i64>,
+    /// The writer journaled this row's claim: no need to read the row.
+    known: bool,
+}
+
+impl Journal {
+    fn new(fold_after: Duration) -> Journal {
+        Journal {
+            rows: HashMap::new(),
+            entries: 0,
+            since: None,
+            fold_after,
+        }
+    }
+
+    /// When the entries must be folded, if there are any.
+    fn due(&self) -> Option<tokio::time::Instant> {
+        self.since.map(|since| since + self.fold_after)
+    }
+
+    fn full(&self) -> bool {
+        self.entries >= FOLD_AT || self.due().is_some_and(|d| d <= tokio::time::Instant::now())
+    }
+
+    /// The entries of a usual group (see [`usual`]). A claim of a row
+    /// already journaled, or a second acceptance, appends nothing and does
+    /// not apply, as its UPDATE would not have.
+    fn entries<'m>(&self, marks: &[(Uuid, Uuid, &'m Mark)]) -> Vec<Entry<'m>> {
+        let mut entries = Vec::with_capacity(marks.len());
+        for (index, &(campaign, contact, mark)) in marks.iter().enumerate() {
+            let journaled = self.rows.get(&(campaign, contact)).copied();
+            let (status, id_text, parts, known) = match (mark, journaled) {
+                (Mark::Sending { message_id }, None) => {
+                    ("sending", Some(message_id.as_str()), None, false)
+                }
+                (
+                    Mark::Sent {
+                        provider_message_id,
+                    },
+                    None | Some(false),
+                ) => (
+                    "sent",
+                    provider_message_id.as_deref(),
+                    None,
+                    journaled.is_some(),
+                ),
+                (
+                    Mark::SentParts {
+                        provider_message_id,
+                        parts,
+                    },
+                    None | Some(false),
+                ) => (
+                    "sent",
+                    provider_message_id.as_deref(),
+                    Some(i64::from(*parts)),
+                    journaled.is_some(),
+                ),
+                _ => continue,
+            };
+            entries.push(Entry {
+                index,
+                campaign,
+                contact,
+                status,
+                id_text,
+                parts,
+                known,
+            });
+        }
+        entries
+    }
+
+    /// Notes the marks of a usual group that applied.
+    fn record(&mut self, marks: &[(Uuid, Uuid, &Mark)], applied: &[bool]) {
+        for (&(campaign, contact, mark), _) in marks.iter().zip(applied).filter(|(_, a)| **a) {
+            let accepted = !matches!(mark, Mark::Sending { .. });
+            self.rows.insert((campaign, contact), accepted);
+            self.entries += 1;
+        }
+        if self.entries > 0 && self.since.is_none() {
+            self.since = Some(tokio::time::Instant::now());
+        }
+    }
+
+    fn clear(&mut self) {
+        self.rows.clear();
+        self.entries = 0;
+        self.since = None;
     }
 }
 
@@ -239,11 +441,12 @@ async fn commit_with_retry(
     store: &Store,
     conn: &mut Option<PoolConnection<Sqlite>>,
     marks: &[(Uuid, Uuid, &Mark)],
+    journal: &mut Journal,
 ) -> Result<Vec<bool>> {
     let started = std::time::Instant::now();
     let mut pause = Duration::from_millis(20);
     loop {
-        match commit(store, conn, marks).await {
+        match commit(store, conn, marks, journal).await {
             Ok(applied) => return Ok(applied),
             Err(e) if started.elapsed() < RETRY_FOR => {
                 tracing::warn!("retrying a ledger write: {e:#}");
@@ -257,11 +460,19 @@ async fn commit_with_retry(
     }
 }
 
-async fn commit(
+async fn fold_with_retry(
     store: &Store,
     conn: &mut Option<PoolConnection<Sqlite>>,
-    marks: &[(Uuid, Uuid, &Mark)],
+    journal: &mut Journal,
 ) -> Result<Vec<bool>> {
+    commit_with_retry(store, conn, &[], journal).await
+}
+
+/// The writer's connection, made durable on first use.
+async fn connection<'c>(
+    store: &Store,
+    conn: &'c mut Option<PoolConnection<Sqlite>>,
+) -> Result<&'c mut PoolConnection<Sqlite>> {
     store.refuse_during_long_write()?;
     if conn.is_none() {
         let mut c = store
@@ -275,40 +486,57 @@ async fn commit(
             .context("making ledger commits durable")?;
         *conn = Some(c);
     }
-    let c = conn.as_mut().expect("connected above");
+    Ok(conn.as_mut().expect("connected above"))
+}
+
+/// Commits `marks` in one transaction: a usual group as journal entries,
+/// any other after folding the journal, as UPDATEs of the rows in order; no
+/// marks at all folds the journal. Returns whether each mark applied.
+async fn commit(
+    store: &Store,
+    conn: &mut Option<PoolConnection<Sqlite>>,
+    marks: &[(Uuid, Uuid, &Mark)],
+    journal: &mut Journal,
+) -> Result<Vec<bool>> {
+    let c = connection(store, conn).await?;
     let now = now_millis();
     // The whole group in ONE round trip to sqlx's SQLite thread: `BEGIN
-    // IMMEDIATE`, one UPDATE per mark, `COMMIT`, sent as a single
+    // IMMEDIATE`, a statement per mark, `COMMIT`, sent as a single
     // multi-statement query. A statement per round trip made the group's
     // commit, which every message waits for, scale with its size
     // (docs/benchmarks.md, "The ledger's group commit").
-    let returned = match usual(marks) {
-        Some((claims, accepted)) => {
-            let sql = usual_sql(claims, accepted);
-            let query = bind_usual(&sql, marks, claims, accepted, now);
-            run_group(c, query).await?
+    let journaling = !marks.is_empty() && usual(marks);
+    let returned = if journaling {
+        let entries = journal.entries(marks);
+        let sql = transaction_sql(&[(JOURNAL_INSERT, slots(entries.len()))]);
+        run_group(c, bind_entries(&sql, &entries, now)).await?
+    } else {
+        // The rows' UPDATEs see every claim and acceptance committed
+        // before them.
+        let sql = transaction_sql(&[(journal::fold_sql(), 1), (MARK_UPDATE, marks.len())]);
+        let mut arguments = SqliteArguments::default();
+        arguments.reserve(marks.len() * MARK_VALUES, 0);
+        let mut query = sqlx::query_scalar_with::<_, i64, _>(&sql, arguments);
+        for (index, &(campaign, contact, mark)) in marks.iter().enumerate() {
+            query = bind_mark(query, mark, now)
+                .bind(campaign)
+                .bind(contact)
+                .bind(mark.moves_from())
+                .bind(i64::try_from(index).unwrap_or(i64::MAX));
         }
-        None => {
-            let sql = group_sql(marks.len());
-            let mut arguments = SqliteArguments::default();
-            arguments.reserve(marks.len() * MARK_VALUES, 0);
-            let mut query = sqlx::query_scalar_with::<_, i64, _>(&sql, arguments);
-            for (index, &(campaign, contact, mark)) in marks.iter().enumerate() {
-                query = bind_mark(query, mark, now)
-                    .bind(campaign)
-                    .bind(contact)
-                    .bind(mark.moves_from())
-                    .bind(i64::try_from(index).unwrap_or(i64::MAX));
-            }
-            run_group(c, query).await?
-        }
+        run_group(c, query).await?
     };
-    // Each UPDATE returned its mark's index when it applied.
+    // Each statement returned its mark's index when it applied.
     let mut applied = vec![false; marks.len()];
     for index in returned {
         if let Some(slot) = usize::try_from(index).ok().and_then(|i| applied.get_mut(i)) {
             *slot = true;
         }
+    }
+    if journaling {
+        journal.record(marks, &applied);
+    } else {
+        journal.clear();
     }
     Ok(applied)
 }
@@ -328,54 +556,35 @@ async fn run_group(c: &mut PoolConnection<Sqlite>, query: GroupQuery<'_>) -> Res
     }
 }
 
-/// A claim: the usual group's first kind of statement.
-const CLAIM_UPDATE: &str = "UPDATE campaign_recipients SET status = 'sending', \
-     attempts = attempts + 1, sending_at = ?, message_id = ? \
-     WHERE campaign_id = ? AND contact_id = ? AND status = 'queued' RETURNING ?";
-
-/// An acceptance (`Sent`, `SentParts`): the usual group's second kind.
-const ACCEPTED_UPDATE: &str = "UPDATE campaign_recipients SET status = 'sent', \
-     sent_at = ?, provider_message_id = ?, error = NULL, parts = coalesce(?, parts) \
-     WHERE campaign_id = ? AND contact_id = ? AND status = 'sending' RETURNING ?";
-
 /// The usual group while a campaign sends: claims and acceptances only,
 /// each for a different row (so their order within the group does not
-/// matter). Their statements set only the columns they change: SQLite then
-/// leaves the indexes of the others alone, half the work per mark of
-/// [`MARK_UPDATE`], which rewrites every index it names. `None`: any other
-/// group, which goes mark by mark through `MARK_UPDATE`, in order.
-fn usual(marks: &[(Uuid, Uuid, &Mark)]) -> Option<(usize, usize)> {
-    let (mut claims, mut accepted) = (0, 0);
-    for (_, _, mark) in marks {
-        match mark {
-            Mark::Sending { .. } => claims += 1,
-            Mark::Sent { .. } | Mark::SentParts { .. } => accepted += 1,
-            _ => return None,
-        }
+/// matter). It goes to the journal; any other group goes mark by mark
+/// through [`MARK_UPDATE`], in order, after a fold.
+fn usual(marks: &[(Uuid, Uuid, &Mark)]) -> bool {
+    let kinds = marks.iter().all(|(_, _, mark)| {
+        matches!(
+            mark,
+            Mark::Sending { .. } | Mark::Sent { .. } | Mark::SentParts { .. }
+        )
+    });
+    if !kinds {
+        return false;
     }
     let mut rows: Vec<(Uuid, Uuid)> = marks.iter().map(|(c, r, _)| (*c, *r)).collect();
     rows.sort_unstable();
     rows.dedup();
-    (rows.len() == marks.len()).then_some((claims, accepted))
+    rows.len() == marks.len()
 }
 
-/// Statements of one kind in a usual group: its count rounded up to a power
-/// of two (the rest bind a row that does not exist and change nothing), so
-/// a run prepares a handful of group shapes, not one per mix of counts.
+/// Statements in a journal group: its entries rounded up to a power of two
+/// (the rest append nothing), so a run prepares a handful of group shapes,
+/// not one per count.
 fn slots(n: usize) -> usize {
     if n == 0 {
         0
     } else {
         n.next_power_of_two()
     }
-}
-
-/// `BEGIN IMMEDIATE`, the claims' and the acceptances' slots, `COMMIT`.
-fn usual_sql(claims: usize, accepted: usize) -> String {
-    transaction_sql(&[
-        (CLAIM_UPDATE, slots(claims)),
-        (ACCEPTED_UPDATE, slots(accepted)),
-    ])
 }
 
 /// `BEGIN IMMEDIATE`, each statement as many times as its count, `COMMIT`:
@@ -394,60 +603,46 @@ fn transaction_sql(statements: &[(&str, usize)]) -> String {
     sql
 }
 
-/// Binds a usual group (see [`usual`]): the claims in their slots, then
-/// the acceptances; each returns its index among `marks`.
-fn bind_usual<'q>(
-    sql: &'q str,
-    marks: &'q [(Uuid, Uuid, &'q Mark)],
-    claims: usize,
-    accepted: usize,
-    now: i64,
-) -> GroupQuery<'q> {
+/// Binds a journal group's entries in their slots ([`JOURNAL_INSERT`]);
+/// each returns its mark's index.
+fn bind_entries<'q>(sql: &'q str, entries: &[Entry<'q>], now: i64) -> GroupQuery<'q> {
+    const VALUES: usize = 11;
     let mut arguments = SqliteArguments::default();
-    arguments.reserve(5 * slots(claims) + 6 * slots(accepted), 0);
+    arguments.reserve(VALUES * slots(entries.len()), 0);
     let mut query = sqlx::query_scalar_with::<_, i64, _>(sql, arguments);
-    let index = |i: usize| i64::try_from(i).unwrap_or(i64::MAX);
-    // A slot with no mark: a row that cannot exist (ids are UUID v7).
-    let nil = Uuid::nil();
-    for (i, &(campaign, contact, mark)) in marks.iter().enumerate() {
-        if let Mark::Sending { message_id } = mark {
-            query = query
-                .bind(now)
-                .bind(message_id.as_str())
-                .bind(campaign)
-                .bind(contact)
-                .bind(index(i));
-        }
-    }
-    for _ in claims..slots(claims) {
-        query = query.bind(now).bind("").bind(nil).bind(nil).bind(-1i64);
-    }
-    for (i, &(campaign, contact, mark)) in marks.iter().enumerate() {
-        let (provider_id, parts) = match mark {
-            Mark::Sent {
-                provider_message_id,
-            } => (provider_message_id.as_deref(), None),
-            Mark::SentParts {
-                provider_message_id,
-                parts,
-            } => (provider_message_id.as_deref(), Some(i64::from(*parts))),
-            _ => continue,
+    for entry in entries {
+        let from = if entry.status == "sending" {
+            "queued"
+        } else {
+            "sending"
         };
         query = query
+            .bind(entry.campaign)
+            .bind(entry.contact)
+            .bind(entry.status)
             .bind(now)
-            .bind(provider_id)
-            .bind(parts)
-            .bind(campaign)
-            .bind(contact)
-            .bind(index(i));
+            .bind(entry.id_text)
+            .bind(entry.parts)
+            .bind(entry.known)
+            .bind(entry.campaign)
+            .bind(entry.contact)
+            .bind(from)
+            .bind(i64::try_from(entry.index).unwrap_or(i64::MAX));
     }
-    for _ in accepted..slots(accepted) {
+    // A slot with no entry: a row that cannot exist (ids are UUID v7).
+    let nil = Uuid::nil();
+    for _ in entries.len()..slots(entries.len()) {
         query = query
+            .bind(nil)
+            .bind(nil)
+            .bind("sending")
             .bind(now)
             .bind(None::<&str>)
             .bind(None::<i64>)
+            .bind(false)
             .bind(nil)
             .bind(nil)
+            .bind("queued")
             .bind(-1i64);
     }
     query
@@ -474,11 +669,6 @@ const MARK_UPDATE: &str = "UPDATE campaign_recipients SET \
      error = iif(?, ?, error), \
      parts = coalesce(?, parts) \
      WHERE campaign_id = ? AND contact_id = ? AND status = ? RETURNING ?";
-
-/// `BEGIN IMMEDIATE`, `marks` × [`MARK_UPDATE`], `COMMIT`.
-fn group_sql(marks: usize) -> String {
-    transaction_sql(&[(MARK_UPDATE, marks)])
-}
 
 type GroupQuery<'q> = sqlx::query::QueryScalar<'q, Sqlite, i64, SqliteArguments<'q>>;
 

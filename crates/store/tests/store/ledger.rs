@@ -11,7 +11,7 @@ use crate::helpers::{create, fresh_store, new_contact};
 
 /// A segment of everyone, and an email campaign to it (raw SQL: the
 /// campaigns module has its own tests).
-async fn campaign_to_everyone(store: &Store) -> Uuid {
+pub(crate) async fn campaign_to_everyone(store: &Store) -> Uuid {
     let segment = segments::create(
         store,
         &SegmentInput {
@@ -44,7 +44,7 @@ async fn set_email_status(store: &Store, email: &str, status: &str) {
         .unwrap();
 }
 
-async fn statuses(store: &Store, campaign: Uuid) -> Vec<(String, String)> {
+pub(crate) async fn statuses(store: &Store, campaign: Uuid) -> Vec<(String, String)> {
     sqlx::query_as(
         "SELECT address, status FROM campaign_recipients WHERE campaign_id = ? ORDER BY address",
     )
@@ -54,7 +54,7 @@ async fn statuses(store: &Store, campaign: Uuid) -> Vec<(String, String)> {
     .unwrap()
 }
 
-fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
     items
         .iter()
         .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
@@ -179,6 +179,7 @@ async fn marks_apply_only_from_the_status_they_move_from() {
     };
     assert!(writer.mark(campaign, ann, sent.clone()).await.unwrap());
     assert!(!writer.mark(campaign, ann, sent).await.unwrap());
+    writer.settle().await.unwrap();
     let (status, attempts, provider): (String, i64, String) = sqlx::query_as(
         "SELECT status, attempts, provider_message_id FROM campaign_recipients WHERE contact_id = ?",
     )
@@ -196,7 +197,10 @@ async fn marks_apply_only_from_the_status_they_move_from() {
 type Expected<'a> = (&'a str, i64, Option<&'a str>, Option<&'a str>);
 
 /// One recipient row's columns a mark may change.
-async fn row(store: &Store, contact: Uuid) -> (String, i64, Option<String>, Option<String>) {
+pub(crate) async fn row(
+    store: &Store,
+    contact: Uuid,
+) -> (String, i64, Option<String>, Option<String>) {
     sqlx::query_as(
         "SELECT status, attempts, error, provider_message_id FROM campaign_recipients
          WHERE contact_id = ?",
@@ -209,7 +213,9 @@ async fn row(store: &Store, contact: Uuid) -> (String, i64, Option<String>, Opti
 
 /// A fresh workspace with one contact per address, and an email campaign
 /// to all of them with its ledger resolved: the contacts' ids in order.
-async fn resolved_to<const N: usize>(emails: [&str; N]) -> (TempDir, Store, Uuid, [Uuid; N]) {
+pub(crate) async fn resolved_to<const N: usize>(
+    emails: [&str; N],
+) -> (TempDir, Store, Uuid, [Uuid; N]) {
     let (dir, store) = fresh_store().await;
     let mut ids = [Uuid::nil(); N];
     for (id, email) in ids.iter_mut().zip(emails) {
@@ -343,6 +349,7 @@ async fn a_group_of_claims_and_acceptances_for_different_rows_applies_each_from_
         .unwrap();
 
     assert_eq!(applied, [true, true, true, false, false]);
+    writer.settle().await.unwrap();
     assert_eq!(row(&store, a).await, ("sending".into(), 1, None, None));
     assert_eq!(
         row(&store, b).await,
@@ -400,6 +407,7 @@ async fn every_kind_of_mark_sets_its_columns_and_an_outcome_clears_or_keeps_the_
     ];
     for (mark, want) in steps {
         assert!(writer.mark(campaign, ann, mark).await.unwrap());
+        writer.settle().await.unwrap();
         let got = row(&store, ann).await;
         assert_eq!(
             (got.0.as_str(), got.1, got.2.as_deref(), got.3.as_deref()),
@@ -437,8 +445,8 @@ async fn a_group_that_fails_half_way_leaves_nothing_and_is_retried_whole() {
     let (_dir, store, campaign, [ann, bob]) = resolved_to(["ann@x.org", "bob@x.org"]).await;
     // Bob's claim fails inside the transaction, after Ann's has run.
     sqlx::query(
-        "CREATE TRIGGER refuse_boom BEFORE UPDATE ON campaign_recipients
-         WHEN NEW.message_id = 'boom' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        "CREATE TRIGGER refuse_boom BEFORE INSERT ON ledger_journal
+         WHEN NEW.id_text = 'boom' BEGIN SELECT RAISE(ABORT, 'refused'); END",
     )
     .execute(store.pool())
     .await
@@ -473,12 +481,11 @@ async fn a_group_that_fails_half_way_leaves_nothing_and_is_retried_whole() {
             statuses(&store, campaign).await,
             pairs(&[("ann@x.org", "queued"), ("bob@x.org", "queued")])
         );
-        let failures: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM campaign_recipients WHERE status = 'sending'")
-                .fetch_one(store.pool())
-                .await
-                .unwrap();
-        assert_eq!(failures, 0);
+        let journaled: i64 = sqlx::query_scalar("SELECT count(*) FROM ledger_journal")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(journaled, 0, "Ann's claim was rolled back with Bob's");
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         if !pending.is_finished() {
             seen_failing = true;
@@ -502,6 +509,7 @@ async fn a_group_that_fails_half_way_leaves_nothing_and_is_retried_whole() {
         )
         .await
         .unwrap());
+    writer.settle().await.unwrap();
     assert_eq!(
         statuses(&store, campaign).await,
         pairs(&[("ann@x.org", "sent"), ("bob@x.org", "sending")])
@@ -705,6 +713,7 @@ async fn a_deferred_row_stays_queued_without_an_attempt_until_its_time_and_recor
         parts: 3,
     };
     assert!(writer.mark(campaign, ann, sent).await.unwrap());
+    writer.settle().await.unwrap();
     let (status, parts, error): (String, i64, Option<String>) =
         sqlx::query_as("SELECT status, parts, error FROM campaign_recipients WHERE contact_id = ?")
             .bind(ann)

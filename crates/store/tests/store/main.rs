@@ -17,6 +17,7 @@ mod import_bulk;
 mod import_corpus;
 mod import_semantics;
 mod ledger;
+mod ledger_journal;
 mod migrations;
 mod notifications;
 mod relay_events;

@@ -47,6 +47,7 @@ async fn a_new_workspace_has_every_table() {
             "contact_tags",
             "contacts",
             "interactions",
+            "ledger_journal",
             "notifications",
             "project_statuses",
             "projects",
@@ -63,7 +64,7 @@ async fn a_new_workspace_has_every_table() {
         .fetch_all(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
 }
 
 #[tokio::test]
@@ -133,7 +134,7 @@ async fn reopening_an_existing_workspace_keeps_its_data() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, 11);
+    assert_eq!(applied, 12);
     store.close().await;
 }
 

@@ -651,6 +651,26 @@ async fn a_delivery_webhook_stamps_delivered_by_the_providers_message_id() {
 }
 
 #[tokio::test]
+async fn a_delivery_webhook_finds_a_row_whose_acceptance_is_still_in_the_ledgers_journal() {
+    let (_dir, store, campaign, [ada]) = crate::ledger::resolved_to(["ada@example.com"]).await;
+    let writer = herald_store::ledger::LedgerWriter::folding_after(
+        &store,
+        std::time::Duration::from_secs(3_600),
+    );
+    let claim = herald_store::ledger::Mark::Sending {
+        message_id: "<m@x>".into(),
+    };
+    let sent = herald_store::ledger::Mark::Sent {
+        provider_message_id: Some("msg-1".into()),
+    };
+    assert!(writer.mark(campaign, ada, claim).await.unwrap());
+    assert!(writer.mark(campaign, ada, sent).await.unwrap());
+
+    apply(&store, &[webhook(EventKind::Delivered, None, at_hour(8))]).await;
+    assert_eq!(stamps(&store, campaign).await[0], millis(at_hour(8)));
+}
+
+#[tokio::test]
 async fn a_bounce_stamps_bounced_soft_or_hard() {
     let (_dir, store) = fresh_store().await;
     let ada = create(&store, new_contact(Some("ada@example.com"), None)).await;
