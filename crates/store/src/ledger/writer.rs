@@ -212,10 +212,9 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>, fold_after: Duration) {
                     Some(due) => tokio::select! {
                         job = rx.recv() => job,
                         () = tokio::time::sleep_until(due) => {
-                            // Nothing came for a while: fold what waits.
-                            if lost.is_none() {
-                                fold_quietly(&store, &mut conn, &mut journal).await;
-                            }
+                            // Nothing came for a while: fold what waits
+                            // (committed marks, even behind a lost group).
+                            fold_quietly(&store, &mut conn, &mut journal).await;
                             continue;
                         }
                     },
@@ -256,19 +255,21 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>, fold_after: Duration) {
             .iter()
             .flat_map(|j| j.marks.iter().map(|(c, r, m)| (*c, *r, m)))
             .collect();
-        let mut outcome = if marks.is_empty() {
+        let outcome = if marks.is_empty() {
             Ok(Vec::new())
         } else {
             commit_with_retry(&store, &mut conn, &marks, &mut journal).await
         };
-        if outcome.is_ok() && (settling || journal.full()) {
-            // A settle answers only once the fold committed; a fold that
-            // failed leaves the journal as it was, durable, for the next.
-            let folded = fold_with_retry(&store, &mut conn, &mut journal).await;
+        // A settle answers only once the fold committed. A fold that fails
+        // loses nothing: the journal stays as it was, on disk, for the next.
+        let mut unfolded: Option<String> = None;
+        if outcome.is_ok() {
             if settling {
-                if let Err(e) = folded {
-                    outcome = Err(e);
+                if let Err(e) = fold_with_retry(&store, &mut conn, &mut journal).await {
+                    unfolded = Some(format!("the send ledger could not be folded: {e}"));
                 }
+            } else if journal.full() {
+                fold_quietly(&store, &mut conn, &mut journal).await;
             }
         }
         match outcome {
@@ -276,16 +277,13 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>, fold_after: Duration) {
                 let mut applied = applied.into_iter();
                 for job in group {
                     let mine: Vec<bool> = applied.by_ref().take(job.marks.len()).collect();
-                    let _ = job.done.send(Ok(mine));
-                }
-            }
-            Err(e) if marks.is_empty() => {
-                // Only a settle's fold failed: no mark is lost.
-                let message = format!("the send ledger could not be folded: {e}");
-                for job in group {
-                    let _ = job
-                        .done
-                        .send(Err(StoreError::Internal(anyhow::anyhow!(message.clone()))));
+                    let answer = match &unfolded {
+                        Some(message) if job.settle => {
+                            Err(StoreError::Internal(anyhow::anyhow!(message.clone())))
+                        }
+                        _ => Ok(mine),
+                    };
+                    let _ = job.done.send(answer);
                 }
             }
             Err(e) => {
@@ -310,8 +308,9 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>, fold_after: Duration) {
     }
 }
 
-/// Folds the journal, or leaves it for the next fold (its entries are on
-/// disk either way; a workspace folds leftovers when it opens).
+/// Folds the journal, or leaves it for another try a [`FOLD_AFTER`] later
+/// (its entries are on disk either way; a workspace folds leftovers when it
+/// opens).
 async fn fold_quietly(
     store: &Store,
     conn: &mut Option<PoolConnection<Sqlite>>,
@@ -319,6 +318,7 @@ async fn fold_quietly(
 ) {
     if let Err(e) = fold_with_retry(store, conn, journal).await {
         tracing::warn!("the send ledger's journal is not folded yet: {e:#}");
+        journal.since = Some(tokio::time::Instant::now());
     }
 }
 
