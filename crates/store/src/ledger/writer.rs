@@ -460,12 +460,13 @@ async fn commit_with_retry(
     }
 }
 
+/// Folds the journal in a transaction of its own (a commit of no marks).
 async fn fold_with_retry(
     store: &Store,
     conn: &mut Option<PoolConnection<Sqlite>>,
     journal: &mut Journal,
-) -> Result<Vec<bool>> {
-    commit_with_retry(store, conn, &[], journal).await
+) -> Result<()> {
+    commit_with_retry(store, conn, &[], journal).await.map(drop)
 }
 
 /// The writer's connection, made durable on first use.
