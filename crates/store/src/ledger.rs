@@ -49,7 +49,7 @@ pub use members::sendable_members;
 pub use recipients::{
     export_csv, for_contact, recipients, ContactCampaign, RecipientQuery, RecipientRow,
 };
-pub use writer::{LedgerWriter, Mark, Queued};
+pub use writer::{LedgerWriter, Mark, Queued, WriterTiming};
 
 /// Where a recipient is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

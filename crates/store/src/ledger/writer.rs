@@ -90,6 +90,24 @@ pub struct LedgerWriter {
     jobs: mpsc::Sender<Job>,
 }
 
+/// How long the writer waits before it folds, and before it gives up.
+#[derive(Debug, Clone, Copy)]
+pub struct WriterTiming {
+    /// How long after the oldest entry committed the journal is folded.
+    pub fold_after: Duration,
+    /// How long a failing write (a group, a fold) is retried.
+    pub retry_for: Duration,
+}
+
+impl Default for WriterTiming {
+    fn default() -> WriterTiming {
+        WriterTiming {
+            fold_after: FOLD_AFTER,
+            retry_for: RETRY_FOR,
+        }
+    }
+}
+
 /// The most marks one transaction carries (a job's marks are never split,
 /// so a job larger than this is a transaction of its own).
 const MAX_GROUP: usize = 128;
@@ -98,15 +116,14 @@ impl LedgerWriter {
     /// Starts the writer task on the current tokio runtime. It stops when the
     /// last clone of the writer is dropped.
     pub fn start(store: &Store) -> LedgerWriter {
-        LedgerWriter::folding_after(store, FOLD_AFTER)
+        LedgerWriter::with_timing(store, WriterTiming::default())
     }
 
-    /// [`LedgerWriter::start`], folding the journal `fold_after` its oldest
-    /// entry committed instead of [`FOLD_AFTER`] (tests hold entries in the
-    /// journal with it).
-    pub fn folding_after(store: &Store, fold_after: Duration) -> LedgerWriter {
+    /// [`LedgerWriter::start`] with other waits than the defaults (tests
+    /// hold entries in the journal, or give up on a failing write sooner).
+    pub fn with_timing(store: &Store, timing: WriterTiming) -> LedgerWriter {
         let (jobs, rx) = mpsc::channel(4 * MAX_GROUP);
-        tokio::spawn(run(store.clone(), rx, fold_after));
+        tokio::spawn(run(store.clone(), rx, timing));
         LedgerWriter { jobs }
     }
 
@@ -195,9 +212,10 @@ impl Queued {
     }
 }
 
-async fn run(store: Store, mut rx: mpsc::Receiver<Job>, fold_after: Duration) {
+async fn run(store: Store, mut rx: mpsc::Receiver<Job>, timing: WriterTiming) {
+    let retry_for = timing.retry_for;
     let mut conn: Option<PoolConnection<Sqlite>> = None;
-    let mut journal = Journal::new(fold_after);
+    let mut journal = Journal::new(timing.fold_after);
     // A job that did not fit in the last group starts the next one.
     let mut held: Option<Job> = None;
     // Once a group is lost, nothing queued after it may commit: a claim
@@ -214,7 +232,7 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>, fold_after: Duration) {
                         () = tokio::time::sleep_until(due) => {
                             // Nothing came for a while: fold what waits
                             // (committed marks, even behind a lost group).
-                            fold_quietly(&store, &mut conn, &mut journal).await;
+                            fold_quietly(&store, &mut conn, &mut journal, retry_for).await;
                             continue;
                         }
                     },
@@ -258,18 +276,18 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>, fold_after: Duration) {
         let outcome = if marks.is_empty() {
             Ok(Vec::new())
         } else {
-            commit_with_retry(&store, &mut conn, &marks, &mut journal).await
+            commit_with_retry(&store, &mut conn, &marks, &mut journal, retry_for).await
         };
         // A settle answers only once the fold committed. A fold that fails
         // loses nothing: the journal stays as it was, on disk, for the next.
         let mut unfolded: Option<String> = None;
         if outcome.is_ok() {
             if settling {
-                if let Err(e) = fold_with_retry(&store, &mut conn, &mut journal).await {
+                if let Err(e) = fold_with_retry(&store, &mut conn, &mut journal, retry_for).await {
                     unfolded = Some(format!("the send ledger could not be folded: {e}"));
                 }
             } else if journal.full() {
-                fold_quietly(&store, &mut conn, &mut journal).await;
+                fold_quietly(&store, &mut conn, &mut journal, retry_for).await;
             }
         }
         match outcome {
@@ -299,7 +317,7 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>, fold_after: Duration) {
         }
     }
     if journal.entries > 0 {
-        fold_quietly(&store, &mut conn, &mut journal).await;
+        fold_quietly(&store, &mut conn, &mut journal, retry_for).await;
     }
     if let Some(mut c) = conn {
         let _ = sqlx::query("PRAGMA synchronous = NORMAL")
@@ -315,8 +333,9 @@ async fn fold_quietly(
     store: &Store,
     conn: &mut Option<PoolConnection<Sqlite>>,
     journal: &mut Journal,
+    retry_for: Duration,
 ) {
-    if let Err(e) = fold_with_retry(store, conn, journal).await {
+    if let Err(e) = fold_with_retry(store, conn, journal, retry_for).await {
         tracing::warn!("the send ledger's journal is not folded yet: {e:#}");
         journal.since = Some(tokio::time::Instant::now());
     }
@@ -442,13 +461,14 @@ async fn commit_with_retry(
     conn: &mut Option<PoolConnection<Sqlite>>,
     marks: &[(Uuid, Uuid, &Mark)],
     journal: &mut Journal,
+    retry_for: Duration,
 ) -> Result<Vec<bool>> {
     let started = std::time::Instant::now();
     let mut pause = Duration::from_millis(20);
     loop {
         match commit(store, conn, marks, journal).await {
             Ok(applied) => return Ok(applied),
-            Err(e) if started.elapsed() < RETRY_FOR => {
+            Err(e) if started.elapsed() < retry_for => {
                 tracing::warn!("retrying a ledger write: {e:#}");
                 // A broken connection is replaced on the next try.
                 *conn = None;
@@ -465,8 +485,11 @@ async fn fold_with_retry(
     store: &Store,
     conn: &mut Option<PoolConnection<Sqlite>>,
     journal: &mut Journal,
+    retry_for: Duration,
 ) -> Result<()> {
-    commit_with_retry(store, conn, &[], journal).await.map(drop)
+    commit_with_retry(store, conn, &[], journal, retry_for)
+        .await
+        .map(drop)
 }
 
 /// The writer's connection, made durable on first use.

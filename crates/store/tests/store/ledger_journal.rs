@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use herald_store::ledger::{self, journal, LedgerWriter, Mark};
+use herald_store::ledger::{self, journal, LedgerWriter, Mark, WriterTiming};
 use herald_store::Store;
 use uuid::Uuid;
 
@@ -12,7 +12,13 @@ use crate::ledger::{pairs, resolved_to, row, statuses};
 
 /// A writer that leaves its entries in the journal for the whole test.
 fn holding_writer(store: &Store) -> LedgerWriter {
-    LedgerWriter::folding_after(store, Duration::from_secs(3_600))
+    LedgerWriter::with_timing(
+        store,
+        WriterTiming {
+            fold_after: Duration::from_secs(3_600),
+            ..WriterTiming::default()
+        },
+    )
 }
 
 fn claim(id: &str) -> Mark {
@@ -126,7 +132,13 @@ async fn any_other_mark_sees_the_claims_still_in_the_journal() {
 #[tokio::test]
 async fn the_writer_folds_its_journal_on_its_own() {
     let (_dir, store, campaign, [ann]) = resolved_to(["ann@x.org"]).await;
-    let writer = LedgerWriter::folding_after(&store, Duration::from_millis(20));
+    let writer = LedgerWriter::with_timing(
+        &store,
+        WriterTiming {
+            fold_after: Duration::from_millis(20),
+            ..WriterTiming::default()
+        },
+    );
     assert!(writer.mark(campaign, ann, claim("<a@x>")).await.unwrap());
     assert!(writer.mark(campaign, ann, accepted("Q-ann")).await.unwrap());
 
@@ -225,4 +237,49 @@ async fn folding_an_empty_journal_changes_nothing() {
         pairs(&[("ann@x.org", "queued")])
     );
     assert_eq!(row(&store, ann).await, ("queued".into(), 0, None, None));
+}
+
+#[tokio::test]
+async fn a_fold_that_fails_fails_only_the_settle_and_loses_no_mark() {
+    let (_dir, store, campaign, [ann, bob]) = resolved_to(["ann@x.org", "bob@x.org"]).await;
+    let writer = LedgerWriter::with_timing(
+        &store,
+        WriterTiming {
+            fold_after: Duration::from_secs(3_600),
+            retry_for: Duration::from_millis(200),
+        },
+    );
+    sqlx::query(
+        "CREATE TRIGGER refuse_fold BEFORE DELETE ON ledger_journal
+         BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    assert!(writer.mark(campaign, ann, claim("<a@x>")).await.unwrap());
+
+    // A claim queued together with a settle whose fold keeps failing: the
+    // claim is committed and says so; only the settle fails.
+    let claimed = writer.enqueue(campaign, bob, claim("<b@x>")).await.unwrap();
+    let settled = writer.settle().await;
+    assert!(claimed.committed().await.unwrap());
+    assert!(settled.is_err(), "the fold was refused");
+    assert_eq!(
+        journaled(&store).await,
+        pairs(&[("ann@x.org", "sending"), ("bob@x.org", "sending")]),
+        "nothing folded, nothing lost"
+    );
+
+    // The writer goes on: more marks commit, and once the fold can run,
+    // every one of them reaches the rows.
+    assert!(writer.mark(campaign, ann, accepted("Q-ann")).await.unwrap());
+    sqlx::query("DROP TRIGGER refuse_fold")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    writer.settle().await.unwrap();
+    assert_eq!(
+        statuses(&store, campaign).await,
+        pairs(&[("ann@x.org", "sent"), ("bob@x.org", "sending")])
+    );
 }

@@ -653,9 +653,12 @@ async fn a_delivery_webhook_stamps_delivered_by_the_providers_message_id() {
 #[tokio::test]
 async fn a_delivery_webhook_finds_a_row_whose_acceptance_is_still_in_the_ledgers_journal() {
     let (_dir, store, campaign, [ada]) = crate::ledger::resolved_to(["ada@example.com"]).await;
-    let writer = herald_store::ledger::LedgerWriter::folding_after(
+    let writer = herald_store::ledger::LedgerWriter::with_timing(
         &store,
-        std::time::Duration::from_secs(3_600),
+        herald_store::ledger::WriterTiming {
+            fold_after: std::time::Duration::from_secs(3_600),
+            ..Default::default()
+        },
     );
     let claim = herald_store::ledger::Mark::Sending {
         message_id: "<m@x>".into(),
