@@ -35,7 +35,8 @@ pub const FOLD_AFTER: Duration = Duration::from_millis(250);
 /// fold's work, which every message waits for, stays in the milliseconds.
 pub const FOLD_AT: usize = 4_096;
 
-/// One UPDATE per journaled row, then the journal emptied.
+/// One UPDATE per journaled row, then the journal emptied (also the head
+/// of the writer's transactions for marks that do not go to the journal).
 ///
 /// A row's entries are a claim, an acceptance, or both (a claim folded
 /// earlier, then its acceptance). The row must still be where its first
@@ -44,7 +45,7 @@ pub const FOLD_AT: usize = 4_096;
 /// is, like an UPDATE of the mark itself would have left it. An acceptance
 /// clears the error of an earlier attempt and keeps the SMS parts the row
 /// had when the provider told none.
-const FOLD_SQL: &str = "UPDATE campaign_recipients AS r SET \
+pub(super) const FOLD_SQL: &str = "UPDATE campaign_recipients AS r SET \
          status = j.status, \
          attempts = r.attempts + j.claims, \
          sending_at = coalesce(j.sending_at, r.sending_at), \
@@ -66,11 +67,6 @@ const FOLD_SQL: &str = "UPDATE campaign_recipients AS r SET \
      WHERE r.campaign_id = j.campaign_id AND r.contact_id = j.contact_id \
        AND r.status = iif(j.claims > 0, 'queued', 'sending'); \
      DELETE FROM ledger_journal";
-
-/// The fold's statements, for a multi-statement query of the writer's.
-pub(super) fn fold_sql() -> &'static str {
-    FOLD_SQL
-}
 
 /// Folds the whole journal into `campaign_recipients` inside the caller's
 /// write transaction.

@@ -29,7 +29,7 @@ use sqlx::{Arguments as _, Sqlite};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::journal::{self, FOLD_AFTER, FOLD_AT, JOURNAL_INSERT};
+use super::journal::{FOLD_AFTER, FOLD_AT, FOLD_SQL, JOURNAL_INSERT};
 use crate::{now_millis, Result, Store, StoreError};
 
 /// A ledger row's next state.
@@ -386,7 +386,7 @@ impl Journal {
     /// The entries of a usual group (see [`usual`]). A claim of a row
     /// already journaled, or a second acceptance, appends nothing and does
     /// not apply, as its UPDATE would not have.
-    fn entries<'m>(&self, marks: &[(Uuid, Uuid, &'m Mark)]) -> Vec<Entry<'m>> {
+    fn entries_for<'m>(&self, marks: &[(Uuid, Uuid, &'m Mark)]) -> Vec<Entry<'m>> {
         let mut entries = Vec::with_capacity(marks.len());
         for (index, &(campaign, contact, mark)) in marks.iter().enumerate() {
             let journaled = self.rows.get(&(campaign, contact)).copied();
@@ -531,13 +531,13 @@ async fn commit(
     // (docs/benchmarks.md, "The ledger's group commit").
     let journaling = !marks.is_empty() && usual(marks);
     let returned = if journaling {
-        let entries = journal.entries(marks);
+        let entries = journal.entries_for(marks);
         let sql = transaction_sql(&[(JOURNAL_INSERT, slots(entries.len()))]);
         run_group(c, bind_entries(&sql, &entries, now)).await?
     } else {
         // The rows' UPDATEs see every claim and acceptance committed
         // before them.
-        let sql = transaction_sql(&[(journal::fold_sql(), 1), (MARK_UPDATE, marks.len())]);
+        let sql = transaction_sql(&[(FOLD_SQL, 1), (MARK_UPDATE, marks.len())]);
         let mut arguments = SqliteArguments::default();
         arguments.reserve(marks.len() * MARK_VALUES, 0);
         let mut query = sqlx::query_scalar_with::<_, i64, _>(&sql, arguments);
