@@ -69,6 +69,10 @@ export HERALD_E2E_DRIVER_PORT="$(free_port)" HERALD_E2E_NATIVE_PORT="$(free_port
 export HERALD_E2E_DRIVER="http://127.0.0.1:${HERALD_E2E_DRIVER_PORT}"
 mkdir -p "$HERALD_E2E_SCREENSHOTS"
 export HERALD_E2E_FILTER="${1:-}"
+# Compositing stays on, as on a desktop with a GPU: on this GPU-less machine
+# the app would otherwise turn it off (src-tauri/src/rendering.rs), and
+# WebKitWebDriver's screenshots hang without it.
+export WEBKIT_DISABLE_COMPOSITING_MODE=0
 
 dbus-run-session -- bash -euo pipefail -c '
   eval "$(printf herald-e2e | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || true

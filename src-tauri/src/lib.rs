@@ -21,6 +21,7 @@ mod error;
 mod ipc_tests;
 mod notify;
 mod parse;
+mod rendering;
 mod sending;
 mod state;
 mod uploads;
@@ -36,6 +37,8 @@ use crate::state::AppState;
 pub fn run() {
     // First: with HERALD_STARTUP_PROBE set, start-up steps are timed from here.
     startup::install_from_env();
+    // Before anything starts a thread or WebKit.
+    rendering::choose();
     init_logging();
     let db = state::workspace_from_args(std::env::args_os(), std::env::var_os("HERALD_DB"));
     let mut builder = tauri::Builder::default()

@@ -1,0 +1,92 @@
+//! How WebKitGTK draws the window on Linux machines without a GPU.
+//!
+//! WebKitGTK composites pages with OpenGL. Without a GPU that OpenGL is
+//! Mesa's llvmpipe, which rasterises on the CPU through the GL pipeline: on
+//! such a machine (a VM, a remote desktop, a server without `/dev/dri`) the
+//! first frame of the contact list came ~0.7 s later and the web process
+//! held ~100 MB more than with compositing off (docs/benchmarks.md, "Drawing
+//! without a GPU"). So when the machine has no GPU render node, the app turns
+//! WebKit's compositing mode off before WebKit starts, through WebKit's own
+//! `WEBKIT_DISABLE_COMPOSITING_MODE`. A value already in the environment is
+//! left alone: `WEBKIT_DISABLE_COMPOSITING_MODE=0` keeps compositing on (the
+//! end-to-end suite does so, as WebKitWebDriver's screenshots need it), `1`
+//! turns it off on any machine. Machines with a GPU keep WebKit's default.
+
+use std::ffi::OsString;
+use std::path::Path;
+
+/// WebKitGTK's switch; any value other than `0` turns compositing off.
+const COMPOSITING_OFF: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+
+/// Where Linux lists the GPUs' device nodes (DRM).
+const DRI: &str = "/dev/dri";
+
+/// Decides before WebKit starts; call first thing in `main`, while the
+/// process has a single thread (the environment is not safe to change once
+/// other threads may read it).
+pub fn choose() {
+    if cfg!(target_os = "linux")
+        && compositing_off(
+            std::env::var_os(COMPOSITING_OFF).is_some(),
+            &render_nodes(Path::new(DRI)),
+        )
+    {
+        std::env::set_var(COMPOSITING_OFF, "1");
+    }
+}
+
+/// Whether to turn compositing off: only when nobody chose already and
+/// there is no render node to draw with.
+fn compositing_off(already_set: bool, render_nodes: &[OsString]) -> bool {
+    !already_set && render_nodes.is_empty()
+}
+
+/// The render nodes (`renderD128`, ...) in `dir`; none when it is missing
+/// or unreadable. Only render nodes matter: a display-only `card0` (a VM's
+/// virtual screen) has nothing to render with.
+fn render_nodes(dir: &Path) -> Vec<OsString> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|entry| entry.file_name())
+                .filter(|name| name.to_string_lossy().starts_with("renderD"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_a_render_node_compositing_goes_off() {
+        assert!(compositing_off(false, &[]));
+    }
+
+    #[test]
+    fn a_render_node_keeps_webkits_default() {
+        assert!(!compositing_off(false, &[OsString::from("renderD128")]));
+    }
+
+    #[test]
+    fn a_value_already_set_is_left_alone() {
+        assert!(!compositing_off(true, &[]));
+    }
+
+    #[test]
+    fn only_render_nodes_count() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(render_nodes(dir.path()).is_empty());
+        std::fs::write(dir.path().join("card0"), b"").unwrap();
+        std::fs::create_dir(dir.path().join("by-path")).unwrap();
+        assert!(
+            render_nodes(dir.path()).is_empty(),
+            "a display-only card draws nothing"
+        );
+        std::fs::write(dir.path().join("renderD128"), b"").unwrap();
+        assert_eq!(render_nodes(dir.path()), vec![OsString::from("renderD128")]);
+        assert!(render_nodes(&dir.path().join("missing")).is_empty());
+    }
+}
