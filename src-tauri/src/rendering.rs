@@ -3,9 +3,10 @@
 //! WebKitGTK composites pages with OpenGL. Without a GPU that OpenGL is
 //! Mesa's llvmpipe, which rasterises on the CPU through the GL pipeline: on
 //! such a machine (a VM, a remote desktop, a server without `/dev/dri`) the
-//! first frame of the contact list came ~0.7 s later and the web process
-//! held ~100 MB more than with compositing off (docs/benchmarks.md, "Drawing
-//! without a GPU"). So when the machine has no GPU render node, the app turns
+//! first contact row was painted 0.4 s later with the files in the page
+//! cache and 0.9 s later after a cold cache, and the app held ~120 MB more,
+//! than with compositing off (docs/benchmarks.md, "Drawing without a GPU").
+//! So when the machine has no GPU render node, the app turns
 //! WebKit's compositing mode off before WebKit starts, through WebKit's own
 //! `WEBKIT_DISABLE_COMPOSITING_MODE`. A value already in the environment is
 //! left alone: `WEBKIT_DISABLE_COMPOSITING_MODE=0` keeps compositing on (the
