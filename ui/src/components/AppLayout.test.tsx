@@ -1,6 +1,10 @@
 import { screen } from "@testing-library/react";
 import { FakeBackend, commandError } from "../../test/fakeBackend";
+import { FakeAnalytics, report } from "../../test/fakeAnalytics";
+import { FakeCampaigns } from "../../test/fakeCampaigns";
 import { renderApp } from "../../test/render";
+import { resetCampaignsStore } from "../stores/campaigns";
+import { isAnalyticsPath } from "./AppLayout";
 
 describe("app shell", () => {
   it("has only the screens that work in its navigation", async () => {
@@ -9,8 +13,36 @@ describe("app shell", () => {
     renderApp("/");
     await screen.findByTestId("stat-contacts");
     const links = screen.getAllByRole("link").filter((a) => a.closest("nav"));
-    expect(links.map((a) => a.textContent?.replace(/\d+$/, ""))).toEqual(["Dashboard", "Contacts", "Segments", "Campaigns", "Import CSV", "Settings"]);
+    expect(links.map((a) => a.textContent?.replace(/\d+$/, ""))).toEqual(["Dashboard", "Contacts", "Segments", "Campaigns", "Analytics", "Import CSV", "Settings"]);
     expect(screen.getByTestId("nav-contacts")).toHaveTextContent("1");
+  });
+
+  it("opens the campaign comparison from Analytics, marked as the current screen instead of Campaigns", async () => {
+    resetCampaignsStore();
+    const fake = new FakeBackend().install();
+    const campaigns = new FakeCampaigns(fake).install();
+    const analytics = new FakeAnalytics(fake).install();
+    const sent = campaigns.add({ name: "Spring sale", status: "sent", startedAt: Date.parse("2026-03-01T09:00:00Z") });
+    analytics.add(report({}, { id: sent.id, name: "Spring sale" }));
+    const { user } = renderApp("/campaigns");
+    await screen.findByTestId("nav-analytics");
+    expect(screen.getByTestId("nav-campaigns")).toHaveAttribute("data-active");
+    expect(screen.getByTestId("nav-analytics")).not.toHaveAttribute("data-active");
+
+    await user.click(screen.getByTestId("nav-analytics"));
+    expect(await screen.findByTestId("compare-page")).toBeInTheDocument();
+    expect(screen.getByText("Pick two to five sent campaigns to compare them side by side.")).toBeInTheDocument();
+    expect(screen.getByTestId("nav-analytics")).toHaveAttribute("data-active");
+    expect(screen.getByTestId("nav-campaigns")).not.toHaveAttribute("data-active");
+  });
+
+  it("counts the comparison and every report as analytics, and nothing else under campaigns", () => {
+    expect(isAnalyticsPath("/campaigns/compare")).toBe(true);
+    expect(isAnalyticsPath("/campaigns/0190a5b2-0000-7000-8000-000000000001/analytics")).toBe(true);
+    expect(isAnalyticsPath("/campaigns")).toBe(false);
+    expect(isAnalyticsPath("/campaigns/new")).toBe(false);
+    expect(isAnalyticsPath("/campaigns/0190a5b2-0000-7000-8000-000000000001")).toBe(false);
+    expect(isAnalyticsPath("/campaigns/0190a5b2-0000-7000-8000-000000000001/edit")).toBe(false);
   });
 
   it("explains a workspace that cannot be opened, and retries", async () => {

@@ -1,6 +1,15 @@
 import { AppShell, Badge, Burger, Center, Divider, Group, Loader, NavLink, Stack, Text, Tooltip } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconDatabase, IconFileImport, IconFilter, IconLayoutDashboard, IconMail, IconSettings, IconUsers } from "@tabler/icons-react";
+import {
+  IconChartBar,
+  IconDatabase,
+  IconFileImport,
+  IconFilter,
+  IconLayoutDashboard,
+  IconMail,
+  IconSettings,
+  IconUsers,
+} from "@tabler/icons-react";
 import { Suspense, useEffect, type ReactNode } from "react";
 import { NavLink as RouterNavLink, Outlet, useLocation } from "react-router";
 import { formatCount } from "../lib/format";
@@ -15,11 +24,25 @@ import { LogoMark } from "./Logo";
 /** How long after the workspace opens the shell tells the app its first screen is shown, when the screen has not. */
 export const FIRST_SCREEN_FALLBACK_MS = 1500;
 
-type NavItem = { to: string; label: string; icon: ReactNode; end?: boolean; badge?: ReactNode };
+type NavItem = {
+  to: string;
+  label: string;
+  icon: ReactNode;
+  end?: boolean;
+  badge?: ReactNode;
+  /** When the item is the current screen; by default, paths under `to`. */
+  activeOn?: (path: string) => boolean;
+};
+
+/** The analytics screens: the comparison, and any campaign's report. */
+export function isAnalyticsPath(path: string): boolean {
+  return path === "/campaigns/compare" || /^\/campaigns\/[^/]+\/analytics$/.test(path);
+}
 
 function NavItemLink({ item, onNavigate }: { item: NavItem; onNavigate: () => void }) {
   const location = useLocation();
-  const active = item.end ? location.pathname === item.to : location.pathname.startsWith(item.to);
+  const path = location.pathname;
+  const active = item.activeOn ? item.activeOn(path) : item.end ? path === item.to : path.startsWith(item.to);
   return (
     <NavLink
       component={RouterNavLink}
@@ -69,7 +92,14 @@ export function AppLayout() {
       ) : undefined,
     },
     { to: "/segments", label: "Segments", icon: <IconFilter size={18} stroke={1.7} /> },
-    { to: "/campaigns", label: "Campaigns", icon: <IconMail size={18} stroke={1.7} /> },
+    {
+      to: "/campaigns",
+      label: "Campaigns",
+      icon: <IconMail size={18} stroke={1.7} />,
+      activeOn: (path) => path.startsWith("/campaigns") && !isAnalyticsPath(path),
+    },
+    // Reports open from their campaign; this is where campaigns are set side by side.
+    { to: "/campaigns/compare", label: "Analytics", icon: <IconChartBar size={18} stroke={1.7} />, activeOn: isAnalyticsPath },
   ];
   const secondary: NavItem[] = [
     { to: "/import", label: "Import CSV", icon: <IconFileImport size={18} stroke={1.7} /> },
