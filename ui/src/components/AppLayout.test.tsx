@@ -27,13 +27,17 @@ describe("app shell", () => {
     const { user } = renderApp("/campaigns");
     await screen.findByTestId("nav-analytics");
     expect(screen.getByTestId("nav-campaigns")).toHaveAttribute("data-active");
+    expect(screen.getByTestId("nav-campaigns")).toHaveAttribute("aria-current", "page");
     expect(screen.getByTestId("nav-analytics")).not.toHaveAttribute("data-active");
 
     await user.click(screen.getByTestId("nav-analytics"));
     expect(await screen.findByTestId("compare-page")).toBeInTheDocument();
     expect(screen.getByText("Pick two to five sent campaigns to compare them side by side.")).toBeInTheDocument();
     expect(screen.getByTestId("nav-analytics")).toHaveAttribute("data-active");
+    expect(screen.getByTestId("nav-analytics")).toHaveAttribute("aria-current", "page");
     expect(screen.getByTestId("nav-campaigns")).not.toHaveAttribute("data-active");
+    // The router's own prefix match must not mark it either (styled alike).
+    expect(screen.getByTestId("nav-campaigns")).not.toHaveAttribute("aria-current", "page");
   });
 
   it("counts the comparison and every report as analytics, and nothing else under campaigns", () => {

@@ -51,6 +51,9 @@ function NavItemLink({ item, onNavigate }: { item: NavItem; onNavigate: () => vo
       leftSection={item.icon}
       rightSection={item.badge}
       active={active}
+      // Our rule, not the router's prefix match (which would mark Campaigns
+      // on the comparison too): Mantine styles aria-current like active.
+      aria-current={active ? "page" : false}
       onClick={onNavigate}
       className={classes.navLink}
       data-testid={`nav-${item.label.toLowerCase().replace(/\s+/g, "-")}`}
