@@ -28,7 +28,6 @@ type NavItem = {
   to: string;
   label: string;
   icon: ReactNode;
-  end?: boolean;
   badge?: ReactNode;
   /** When the item is the current screen; by default, paths under `to`. */
   activeOn?: (path: string) => boolean;
@@ -42,7 +41,7 @@ export function isAnalyticsPath(path: string): boolean {
 function NavItemLink({ item, onNavigate }: { item: NavItem; onNavigate: () => void }) {
   const location = useLocation();
   const path = location.pathname;
-  const active = item.activeOn ? item.activeOn(path) : item.end ? path === item.to : path.startsWith(item.to);
+  const active = item.activeOn ? item.activeOn(path) : path.startsWith(item.to);
   return (
     <NavLink
       component={RouterNavLink}
@@ -83,7 +82,7 @@ export function AppLayout() {
   }, [info]);
 
   const primary: NavItem[] = [
-    { to: "/", label: "Dashboard", icon: <IconLayoutDashboard size={18} stroke={1.7} />, end: true },
+    { to: "/", label: "Dashboard", icon: <IconLayoutDashboard size={18} stroke={1.7} />, activeOn: (path) => path === "/" },
     {
       to: "/contacts",
       label: "Contacts",
