@@ -326,9 +326,9 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>, timing: WriterTiming) {
     }
 }
 
-/// Folds the journal, or leaves it for another try a [`FOLD_AFTER`] later
-/// (its entries are on disk either way; a workspace folds leftovers when it
-/// opens).
+/// Folds the journal, or leaves it for another try one fold interval
+/// (`WriterTiming::fold_after`) later: its entries are on disk either way,
+/// and a workspace folds leftovers when it opens.
 async fn fold_quietly(
     store: &Store,
     conn: &mut Option<PoolConnection<Sqlite>>,
