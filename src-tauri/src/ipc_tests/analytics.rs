@@ -66,6 +66,8 @@ fn sent_campaign(app: &TestApp) -> (String, String, Store) {
             assert!(writer.mark(campaign, contact, sending).await.unwrap());
             assert!(writer.mark(campaign, contact, sent).await.unwrap());
         }
+        // Marks reach `campaign_recipients` when the journal folds.
+        writer.settle().await.unwrap();
         let hit = |kind, contact, hour, machine| RelayEvent {
             campaign_id: Some(campaign),
             recipient_id: Some(contact),

@@ -57,6 +57,8 @@ fn the_contact_detail_lists_campaigns_with_their_opens_clicks_and_bounces() {
         };
         assert!(writer.mark(campaign, contact, sending).await.unwrap());
         assert!(writer.mark(campaign, contact, sent).await.unwrap());
+        // Marks reach `campaign_recipients` when the journal folds.
+        writer.settle().await.unwrap();
         let hit = |kind, hour, machine| RelayEvent {
             campaign_id: Some(campaign),
             recipient_id: Some(contact),
