@@ -3,14 +3,13 @@
 //! E.164 is the one spelling every SMS gateway accepts and the only one in
 //! which two ways of writing the same number compare equal, so everything a
 //! user types or imports is normalised to it. Validation uses Google's
-//! libphonenumber metadata (via the `phonenumber` crate), so numbers must be
-//! of a length and prefix actually in use in their country.
+//! libphonenumber rules and metadata (via the `rlibphonenumber` crate), so
+//! numbers must be of a length and prefix actually in use in their country.
 
 use std::fmt;
 use std::str::FromStr;
-use std::sync::{Once, PoisonError};
 
-use phonenumber::{country::Id, Mode};
+use rlibphonenumber::{ParseError, PhoneNumber as Parsed, PhoneNumberFormat, Region};
 use thiserror::Error;
 
 use crate::country::CountryCode;
@@ -69,7 +68,7 @@ impl PhoneNumber {
                     raw: trimmed.to_owned(),
                 });
             };
-            let id = Id::from_str(region.as_str()).map_err(|_| {
+            let id = Region::from_code(region.as_str()).map_err(|_| {
                 invalid(format!(
                     "national numbers cannot be read for {}; write it with a + and the country code",
                     region.name()
@@ -78,26 +77,26 @@ impl PhoneNumber {
             Some(id)
         };
 
-        enlarge_regex_cache();
-        let number = phonenumber::parse(region, &digits)
-            .map_err(|err| invalid(describe(&err).to_owned()))?;
-        if !phonenumber::is_valid(&number) {
+        let number =
+            Parsed::parse(&digits, region).map_err(|err| invalid(describe(&err).to_owned()))?;
+        if !number.is_valid() {
             // Shared codes such as +1 cannot name a country for an invalid
             // number, so fall back on the region the number was read in.
             let country = number
-                .country()
-                .id()
-                .and_then(|id| CountryCode::parse(id.as_ref()).ok())
+                .get_region_code()
+                .and_then(|id| CountryCode::parse(&id.to_string()).ok())
                 .or(default_region.filter(|_| region.is_some()));
             let place = match country {
                 Some(country) => country.name().to_owned(),
-                None => format!("country code +{}", number.country().code()),
+                None => format!("country code +{}", number.country_code),
             };
             return Err(invalid(format!(
                 "it is not a valid number for {place} (check the number of digits)"
             )));
         }
-        Ok(PhoneNumber(number.format().mode(Mode::E164).to_string()))
+        Ok(PhoneNumber(
+            number.format_as(PhoneNumberFormat::E164).into_owned(),
+        ))
     }
 
     /// The E.164 form, e.g. `+14155552671`.
@@ -108,27 +107,10 @@ impl PhoneNumber {
     /// The country the number belongs to, when it belongs to exactly one
     /// (shared codes such as +1 are resolved by their area codes).
     pub fn region(&self) -> Option<CountryCode> {
-        let number = phonenumber::parse(None, &self.0).ok()?;
-        let id = number.country().id()?;
-        CountryCode::parse(id.as_ref()).ok()
+        let number = Parsed::parse(&self.0, None).ok()?;
+        let id = number.get_region_code()?;
+        CountryCode::parse(&id.to_string()).ok()
     }
-}
-
-/// libphonenumber's metadata holds thousands of patterns, compiled on first
-/// use into one shared LRU cache that the `phonenumber` crate sizes at 100
-/// regexes. Numbers from a dozen countries cycle through more patterns than
-/// that, and every miss recompiles a regex: an import of mixed countries ran
-/// at under 1,000 rows a second, nearly all of it in the regex compiler.
-/// Swapping in a cache large enough for the patterns of every region keeps
-/// each compiled once (a few MB for the regions a workspace really uses).
-fn enlarge_regex_cache() {
-    const CAPACITY: usize = 16_384;
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let cache = phonenumber::metadata::DATABASE.cache();
-        let mut guard = cache.lock().unwrap_or_else(PoisonError::into_inner);
-        *guard = regex_cache::RegexCache::new(CAPACITY);
-    });
 }
 
 /// Strips the punctuation people put in phone numbers, keeping a leading `+`.
@@ -149,14 +131,12 @@ fn clean(raw: &str) -> Result<String, String> {
     Ok(digits)
 }
 
-fn describe(err: &phonenumber::ParseError) -> &'static str {
-    use phonenumber::ParseError as E;
+fn describe(err: &ParseError) -> &'static str {
     match err {
-        E::NoNumber => "it does not contain enough digits to be a phone number",
-        E::InvalidCountryCode => "the country code is not in use",
-        E::TooShortAfterIdd | E::TooShortNsn => "it is too short",
-        E::TooLong => "it is too long",
-        E::MalformedInteger(_) => "it is not a well-formed number",
+        ParseError::NotANumber(_) => "it does not contain enough digits to be a phone number",
+        ParseError::InvalidCountryCode => "the country code is not in use",
+        ParseError::TooShortAfterIdd | ParseError::TooShortNsn => "it is too short",
+        ParseError::TooLongNsn => "it is too long",
     }
 }
 
@@ -342,6 +322,24 @@ mod tests {
         assert!(message.contains("United Kingdom"), "{message}");
         let err = PhoneNumber::parse("+1 201 555 012", None).unwrap_err();
         assert!(err.to_string().contains("country code +1"), "{err}");
+    }
+
+    /// Numbers on which the `phonenumber` crate, used before, disagreed with
+    /// libphonenumber itself (checked against Google's Python port, 9.0.43):
+    /// it refused Australia's 0496 mobiles and some Swedish and Argentinian
+    /// numbers, and accepted Beijing numbers one digit too long.
+    #[test]
+    fn validity_follows_libphonenumber() {
+        assert_eq!(
+            PhoneNumber::parse("+61 496 389 647", None)
+                .unwrap()
+                .as_str(),
+            "+61496389647"
+        );
+        assert_eq!(e164("0782397125", "SE"), "+46782397125");
+        assert_eq!(e164("091105214877", "AR"), "+5491105214877");
+        let err = PhoneNumber::parse("+86 10 1234 53312", None).unwrap_err();
+        assert!(matches!(err, PhoneError::Invalid { .. }), "{err:?}");
     }
 
     #[test]
