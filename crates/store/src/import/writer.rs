@@ -7,7 +7,8 @@
 //! for tag links and consent-ledger rows. Nothing is committed until the last
 //! batch is written, so an error anywhere leaves the workspace untouched.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasher, RandomState};
 use std::io::Read;
 
 use anyhow::Context;
@@ -102,7 +103,39 @@ struct Writer {
     tag_ids: HashMap<String, Uuid>,
     /// Every contact a good row has matched or created, in this import.
     touched: HashMap<Uuid, Touch>,
+    /// When the import began on a workspace without contacts: every email
+    /// and phone stored since, so rows whose keys are not among them skip
+    /// the lookups (`None`: every row is looked up).
+    stored: Option<StoredKeys>,
     now: i64,
+}
+
+/// The emails and phones an import has stored in a workspace that had no
+/// contacts when it began, as 64-bit hashes (~16 bytes each, against ~60 for
+/// the strings): a key not in the set is certainly not in the workspace, so
+/// its row needs no lookup; a key in it (or a hash collision) is looked up
+/// as before. The whole import is one transaction, so nobody else can add
+/// a contact meanwhile.
+struct StoredKeys {
+    hashes: HashSet<u64>,
+    hasher: RandomState,
+}
+
+impl StoredKeys {
+    fn new() -> StoredKeys {
+        StoredKeys {
+            hashes: HashSet::new(),
+            hasher: RandomState::new(),
+        }
+    }
+
+    fn insert(&mut self, key: &str) {
+        self.hashes.insert(self.hasher.hash_one(key));
+    }
+
+    fn may_hold(&self, key: &str) -> bool {
+        self.hashes.contains(&self.hasher.hash_one(key))
+    }
 }
 
 /// Parses on the caller's task while a spawned task writes: on a
@@ -241,6 +274,10 @@ async fn write_all(
         .fetch_all(&mut *tx)
         .await
         .context("loading tags")?;
+    let empty: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM contacts)")
+        .fetch_one(&mut *tx)
+        .await
+        .context("checking for contacts")?;
     let dry_run = setup.options.dry_run;
     let mut writer = Writer {
         options: setup.options,
@@ -250,6 +287,7 @@ async fn write_all(
             .map(|(id, name)| (name.to_ascii_lowercase(), id))
             .collect(),
         touched: HashMap::new(),
+        stored: empty.then(StoredKeys::new),
         now: now_millis(),
     };
     let mut bulk = BulkLoad::new(&mut tx).await?;
@@ -317,7 +355,7 @@ impl Writer {
         if batch.is_empty() {
             return Ok(());
         }
-        let mut loaded = load_matches(conn, batch).await?;
+        let mut loaded = self.load_matches(conn, batch).await?;
         let originals = loaded.clone();
         let mut by_email: HashMap<String, Uuid> = HashMap::new();
         let mut by_phone: HashMap<String, Uuid> = HashMap::new();
@@ -401,6 +439,11 @@ impl Writer {
             if let Some(p) = &contact.phone {
                 by_phone.insert(p.clone(), id);
             }
+            if let Some(stored) = &mut self.stored {
+                for key in [&contact.email, &contact.phone].into_iter().flatten() {
+                    stored.insert(key);
+                }
+            }
         }
 
         // Updates first, inserts after: nothing new can collide with a value
@@ -429,6 +472,14 @@ impl Writer {
         insert_links(conn, &new_links).await?;
         insert_events(conn, &events).await?;
         Ok(())
+    }
+
+    async fn load_matches(
+        &self,
+        conn: &mut SqliteConnection,
+        batch: &[ParsedRow],
+    ) -> Result<HashMap<Uuid, Stored>> {
+        load_matches(conn, batch, self.stored.as_ref(), &self.touched).await
     }
 
     /// A new contact with nothing but its identity; [`merge`] fills it in.
@@ -665,19 +716,34 @@ fn phone_taken(row: &ParsedRow, owner: &Stored) -> RowError {
 
 /// Loads every stored contact (with its tags) that a row of the batch names
 /// by email, phone or id.
+/// The stored contacts `batch` may name, by email, phone or id, with
+/// their tags. A key [`StoredKeys`] has never seen is not looked up.
 async fn load_matches(
     conn: &mut SqliteConnection,
     batch: &[ParsedRow],
+    stored: Option<&StoredKeys>,
+    touched: &HashMap<Uuid, Touch>,
 ) -> Result<HashMap<Uuid, Stored>> {
+    let may_be_stored = |key: &str| stored.is_none_or(|s| s.may_hold(key));
     let emails: Vec<String> = batch
         .iter()
-        .filter_map(|r| r.email.as_ref().map(|e| e.as_str().to_owned()))
+        .filter_map(|r| r.email.as_ref().map(|e| e.as_str()))
+        .filter(|e| may_be_stored(e))
+        .map(str::to_owned)
         .collect();
     let phones: Vec<String> = batch
         .iter()
-        .filter_map(|r| r.phone.as_ref().map(|p| p.as_str().to_owned()))
+        .filter_map(|r| r.phone.as_ref().map(|p| p.as_str()))
+        .filter(|p| may_be_stored(p))
+        .map(str::to_owned)
         .collect();
-    let ids: Vec<Uuid> = batch.iter().filter_map(|r| r.id).collect();
+    // In a workspace that began empty, every stored id was made by this
+    // import, so it is among the contacts it touched.
+    let ids: Vec<Uuid> = batch
+        .iter()
+        .filter_map(|r| r.id)
+        .filter(|id| stored.is_none() || touched.contains_key(id))
+        .collect();
     let mut found: HashMap<Uuid, Stored> = HashMap::new();
     for (column, values) in [("email", &emails), ("phone", &phones)] {
         for chunk in values.chunks(MAX_PARAMS) {

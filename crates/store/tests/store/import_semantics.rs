@@ -487,3 +487,50 @@ async fn a_later_row_of_the_same_file_does_not_resubscribe_a_new_contact() {
         ]
     );
 }
+
+/// In a workspace that began empty the import looks up only the keys it has
+/// stored itself: later batches still find the contacts earlier ones made,
+/// by email and by phone.
+#[tokio::test]
+async fn rows_in_later_batches_meet_the_contacts_earlier_batches_made() {
+    let (_dir, store) = fresh_store().await;
+    let phone = |i: u32| format!("+1415{}", 2_000_000 + i);
+    let mut csv = String::from("email,phone,city\n");
+    // Rows 0-2499, lines 2-2501: even ones with an email, odd ones phone-only.
+    for i in 0..2_500u32 {
+        if i % 2 == 0 {
+            csv.push_str(&format!("user{i}@example.com,{},Oslo\n", phone(i)));
+        } else {
+            csv.push_str(&format!(",{},Oslo\n", phone(i)));
+        }
+    }
+    // Line 2502: a new email with the phone of row 10, which has an email.
+    csv.push_str(&format!("other@example.com,{},Oslo\n", phone(10)));
+    // Line 2503: row 20's email in capitals.
+    csv.push_str("USER20@EXAMPLE.COM,,Lyon\n");
+    // Line 2504: row 31's phone alone.
+    csv.push_str(&format!(",{},Rome\n", phone(31)));
+    // Line 2505: a new email with the phone of row 41, which has none.
+    csv.push_str(&format!("new@example.com,{},Oslo\n", phone(41)));
+
+    let report = import(&store, csv.as_bytes(), &defaults()).await;
+    assert_eq!(counts(&report), (2_500, 0, 0, 1, 3));
+    assert_eq!(error_cells(&report), vec![at(2_502, "phone")]);
+    let lines: Vec<(u64, u64)> = report
+        .duplicates
+        .iter()
+        .map(|d| (d.line, d.first_line))
+        .collect();
+    assert_eq!(lines, vec![(2_503, 22), (2_504, 33), (2_505, 43)]);
+    assert_eq!(count(&store).await, 2_500);
+    assert_eq!(
+        by_email(&store, "user20@example.com").await.city.as_deref(),
+        Some("Lyon")
+    );
+    assert_eq!(
+        by_phone(&store, &phone(31)).await.city.as_deref(),
+        Some("Rome")
+    );
+    let merged = by_phone(&store, &phone(41)).await;
+    assert_eq!(merged.email, Some(email("new@example.com")));
+}
