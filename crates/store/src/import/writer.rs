@@ -355,7 +355,7 @@ impl Writer {
         if batch.is_empty() {
             return Ok(());
         }
-        let mut loaded = self.load_matches(conn, batch).await?;
+        let mut loaded = load_matches(conn, batch, self.stored.as_ref(), &self.touched).await?;
         let originals = loaded.clone();
         let mut by_email: HashMap<String, Uuid> = HashMap::new();
         let mut by_phone: HashMap<String, Uuid> = HashMap::new();
@@ -472,14 +472,6 @@ impl Writer {
         insert_links(conn, &new_links).await?;
         insert_events(conn, &events).await?;
         Ok(())
-    }
-
-    async fn load_matches(
-        &self,
-        conn: &mut SqliteConnection,
-        batch: &[ParsedRow],
-    ) -> Result<HashMap<Uuid, Stored>> {
-        load_matches(conn, batch, self.stored.as_ref(), &self.touched).await
     }
 
     /// A new contact with nothing but its identity; [`merge`] fills it in.
@@ -715,9 +707,8 @@ fn phone_taken(row: &ParsedRow, owner: &Stored) -> RowError {
 }
 
 /// Loads every stored contact (with its tags) that a row of the batch names
-/// by email, phone or id.
-/// The stored contacts `batch` may name, by email, phone or id, with
-/// their tags. A key [`StoredKeys`] has never seen is not looked up.
+/// by email, phone or id. With `stored`, a key it has never seen is not
+/// looked up.
 async fn load_matches(
     conn: &mut SqliteConnection,
     batch: &[ParsedRow],
