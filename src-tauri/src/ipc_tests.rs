@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use herald_send::secrets::{MemorySecrets, Secrets};
 use herald_send::sync_loop::LoopOptions;
+use herald_store::ledger::{LedgerWriter, Mark};
 use herald_store::Store;
 use serde_json::{json, Value};
 use tauri::http::{HeaderMap, HeaderName, HeaderValue};
@@ -16,6 +17,7 @@ use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+use uuid::Uuid;
 
 use crate::state::AppState;
 use crate::uploads::Uploads;
@@ -109,6 +111,24 @@ impl TestApp {
         }
         self.invoke("import_upload", InvokeBody::Raw(chunk.to_vec()), headers)
     }
+}
+
+/// The send engine's path to sent ledger rows (its own tests cover it): each
+/// contact claimed, then accepted, and the journal folded so that readers of
+/// `campaign_recipients` see them.
+async fn mark_sent(store: &Store, campaign: Uuid, contacts: &[Uuid]) {
+    let writer = LedgerWriter::start(store);
+    for &contact in contacts {
+        let sending = Mark::Sending {
+            message_id: format!("<{contact}@example.com>"),
+        };
+        let sent = Mark::Sent {
+            provider_message_id: None,
+        };
+        assert!(writer.mark(campaign, contact, sending).await.unwrap());
+        assert!(writer.mark(campaign, contact, sent).await.unwrap());
+    }
+    writer.settle().await.unwrap();
 }
 
 fn error_of(e: &Value) -> (&str, Option<&str>) {

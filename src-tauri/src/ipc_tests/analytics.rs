@@ -3,7 +3,7 @@
 //! zone, a comparison, the CSV export, and the errors naming their field.
 
 use chrono::{DateTime, TimeZone, Utc};
-use herald_store::ledger::{self, LedgerWriter, Mark};
+use herald_store::ledger;
 use herald_store::relay_events::{self, EventKind, RelayEvent};
 use herald_store::segments::{self, SegmentInput};
 use herald_store::Store;
@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use tauri::Manager;
 use uuid::Uuid;
 
-use super::{app, error_of, form, TestApp};
+use super::{app, error_of, form, mark_sent, TestApp};
 use crate::state::AppState;
 
 fn at(hour: u32) -> DateTime<Utc> {
@@ -55,19 +55,7 @@ fn sent_campaign(app: &TestApp) -> (String, String, Store) {
     let campaign: Uuid = id.parse().unwrap();
     tauri::async_runtime::block_on(async {
         ledger::resolve(&store, campaign).await.unwrap();
-        let writer = LedgerWriter::start(&store);
-        for (n, contact) in [ada, grace].into_iter().enumerate() {
-            let sending = Mark::Sending {
-                message_id: format!("<m{n}@example.com>"),
-            };
-            let sent = Mark::Sent {
-                provider_message_id: None,
-            };
-            assert!(writer.mark(campaign, contact, sending).await.unwrap());
-            assert!(writer.mark(campaign, contact, sent).await.unwrap());
-        }
-        // Marks reach `campaign_recipients` when the journal folds.
-        writer.settle().await.unwrap();
+        mark_sent(&store, campaign, &[ada, grace]).await;
         let hit = |kind, contact, hour, machine| RelayEvent {
             campaign_id: Some(campaign),
             recipient_id: Some(contact),

@@ -2,14 +2,14 @@
 //! contact was sent, and what the relay's events said they did with it.
 
 use chrono::{TimeZone, Utc};
-use herald_store::ledger::{self, LedgerWriter, Mark};
+use herald_store::ledger;
 use herald_store::relay_events::{self, EventKind, RelayEvent};
 use herald_store::segments::{self, SegmentInput};
 use serde_json::json;
 use tauri::Manager;
 use uuid::Uuid;
 
-use super::{app, form};
+use super::{app, form, mark_sent};
 use crate::state::AppState;
 
 #[test]
@@ -48,17 +48,7 @@ fn the_contact_detail_lists_campaigns_with_their_opens_clicks_and_bounces() {
     let at = |hour| Utc.with_ymd_and_hms(2026, 3, 1, hour, 0, 0).unwrap();
     tauri::async_runtime::block_on(async {
         ledger::resolve(&store, campaign).await.unwrap();
-        let writer = LedgerWriter::start(&store);
-        let sending = Mark::Sending {
-            message_id: "<m1@example.com>".into(),
-        };
-        let sent = Mark::Sent {
-            provider_message_id: None,
-        };
-        assert!(writer.mark(campaign, contact, sending).await.unwrap());
-        assert!(writer.mark(campaign, contact, sent).await.unwrap());
-        // Marks reach `campaign_recipients` when the journal folds.
-        writer.settle().await.unwrap();
+        mark_sent(&store, campaign, &[contact]).await;
         let hit = |kind, hour, machine| RelayEvent {
             campaign_id: Some(campaign),
             recipient_id: Some(contact),

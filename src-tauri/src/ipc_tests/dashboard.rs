@@ -4,7 +4,6 @@
 
 use chrono::{Duration, Utc};
 use herald_store::campaign_runs;
-use herald_store::ledger::{LedgerWriter, Mark};
 use herald_store::relay_events::{self, EventKind, RelayEvent};
 use herald_store::segments::{self, SegmentInput};
 use herald_store::Store;
@@ -12,7 +11,7 @@ use serde_json::{json, Value};
 use tauri::Manager;
 use uuid::Uuid;
 
-use super::{app, form, TestApp};
+use super::{app, form, mark_sent, TestApp};
 use crate::state::AppState;
 
 fn store(app: &TestApp) -> Store {
@@ -45,24 +44,6 @@ fn campaign(app: &TestApp, name: &str) -> Uuid {
                "rate": null}}),
     );
     campaign["id"].as_str().unwrap().parse().unwrap()
-}
-
-/// The send engine's path to a sent ledger row (its own tests cover it),
-/// folded so that readers of the ledger's rows see it.
-fn mark_sent(app: &TestApp, campaign: Uuid, contact: Uuid) {
-    tauri::async_runtime::block_on(async {
-        let writer = LedgerWriter::start(&store(app));
-        let sending = Mark::Sending {
-            message_id: format!("<{contact}@example.com>"),
-        };
-        let sent = Mark::Sent {
-            provider_message_id: None,
-        };
-        assert!(writer.mark(campaign, contact, sending).await.unwrap());
-        assert!(writer.mark(campaign, contact, sent).await.unwrap());
-        // Marks reach `campaign_recipients` when the journal folds.
-        writer.settle().await.unwrap();
-    });
 }
 
 fn zero_totals() -> Value {
@@ -104,7 +85,7 @@ fn the_dashboard_shows_the_campaign_sending_now_then_its_rates_once_sent() {
     let id = campaign(&app, "Spring news");
     let store = store(&app);
     tauri::async_runtime::block_on(campaign_runs::start(&store, id, None)).unwrap();
-    mark_sent(&app, id, ada);
+    tauri::async_runtime::block_on(mark_sent(&store, id, &[ada]));
 
     let dashboard = app.ok("analytics_dashboard", json!({}));
     assert_eq!(dashboard["empty"], false);
@@ -115,7 +96,7 @@ fn the_dashboard_shows_the_campaign_sending_now_then_its_rates_once_sent() {
     );
     assert_eq!(dashboard["recent"][0]["status"], "sending");
 
-    mark_sent(&app, id, grace);
+    tauri::async_runtime::block_on(mark_sent(&store, id, &[grace]));
     let now = Utc::now();
     let hit = |kind, at| RelayEvent {
         campaign_id: Some(id),
