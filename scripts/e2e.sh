@@ -75,7 +75,8 @@ export HERALD_E2E_FILTER="${1:-}"
 export WEBKIT_DISABLE_COMPOSITING_MODE=0
 
 dbus-run-session -- bash -euo pipefail -c '
-  eval "$(printf herald-e2e | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || true
+  keyring=$(scripts/start-keyring.sh herald-e2e)
+  eval "$keyring"
   tauri-driver --port "$HERALD_E2E_DRIVER_PORT" --native-port "$HERALD_E2E_NATIVE_PORT" >"$XDG_RUNTIME_DIR/tauri-driver.log" 2>&1 &
   driver=$!
   # SIGTERM, not SIGKILL: tauri-driver then stops WebKitWebDriver too.

@@ -41,7 +41,8 @@ dir="$HERALD_SERVICES_DIR"
 
 # --- Secret Service --------------------------------------------------------
 if command -v gnome-keyring-daemon >/dev/null 2>&1; then
-  if eval "$(printf herald-test | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"; then
+  if keyring=$("$(dirname "$0")/start-keyring.sh" herald-test); then
+    eval "$keyring"
     export HERALD_TEST_KEYRING=1
   else
     log "gnome-keyring did not start: keychain tests will skip"
