@@ -1,7 +1,7 @@
 //! The CSV import corpus: one fixture per real-world shape of file, with
 //! exact counts and exact error positions.
 
-use chrono::{TimeZone, Utc};
+use chrono::{SubsecRound, TimeZone, Utc};
 use herald_core::{EmailStatus, SmsStatus};
 use herald_store::import::{ColumnReport, Duplicate, Encoding, ImportOptions, ImportReport};
 use herald_store::StoreError;
@@ -813,7 +813,9 @@ async fn consent_source_records_consent_for_subscribed_contacts_only() {
         consent_source: Some("webinar-2024".into()),
         ..defaults()
     };
-    let before = Utc::now();
+    // Instants are stored in whole milliseconds: one taken in the same
+    // millisecond as `before` is truncated below it.
+    let before = Utc::now().trunc_subsecs(3);
     let report = import_fixture(&store, "consent.csv", &options).await;
     let after = Utc::now();
     assert_eq!(counts(&report), (3, 0, 0, 0, 0));
