@@ -9,6 +9,7 @@ import { lazy } from "react";
 import { HashRouter, Navigate, Route, Routes } from "react-router";
 import { AppLayout } from "./components/AppLayout";
 import { ContactsPage } from "./features/contacts/ContactsPage";
+import { ANALYTICS_ROUTES } from "./lib/analyticsRoutes";
 import { theme } from "./theme";
 
 // The first screen a launch needs is the shell and the contact list: they are
@@ -53,10 +54,10 @@ export function AppRoutes() {
         <Route path="segments/:id" element={<SegmentEditorPage />} />
         <Route path="campaigns" element={<CampaignsPage />} />
         <Route path="campaigns/new" element={<CampaignWizardPage />} />
-        <Route path="campaigns/compare" element={<ComparePage />} />
+        <Route path={ANALYTICS_ROUTES.compare} element={<ComparePage />} />
         <Route path="campaigns/:id" element={<CampaignDetailPage />} />
         <Route path="campaigns/:id/edit" element={<CampaignWizardPage />} />
-        <Route path="campaigns/:id/analytics" element={<CampaignAnalyticsPage />} />
+        <Route path={ANALYTICS_ROUTES.report} element={<CampaignAnalyticsPage />} />
         <Route path="import" element={<ImportPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />

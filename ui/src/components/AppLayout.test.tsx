@@ -4,7 +4,6 @@ import { FakeAnalytics, report } from "../../test/fakeAnalytics";
 import { FakeCampaigns } from "../../test/fakeCampaigns";
 import { renderApp } from "../../test/render";
 import { resetCampaignsStore } from "../stores/campaigns";
-import { isAnalyticsPath } from "./AppLayout";
 
 describe("app shell", () => {
   it("has only the screens that work in its navigation", async () => {
@@ -38,15 +37,6 @@ describe("app shell", () => {
     expect(screen.getByTestId("nav-campaigns")).not.toHaveAttribute("data-active");
     // The router's own prefix match must not mark it either (styled alike).
     expect(screen.getByTestId("nav-campaigns")).not.toHaveAttribute("aria-current", "page");
-  });
-
-  it("counts the comparison and every report as analytics, and nothing else under campaigns", () => {
-    expect(isAnalyticsPath("/campaigns/compare")).toBe(true);
-    expect(isAnalyticsPath("/campaigns/0190a5b2-0000-7000-8000-000000000001/analytics")).toBe(true);
-    expect(isAnalyticsPath("/campaigns")).toBe(false);
-    expect(isAnalyticsPath("/campaigns/new")).toBe(false);
-    expect(isAnalyticsPath("/campaigns/0190a5b2-0000-7000-8000-000000000001")).toBe(false);
-    expect(isAnalyticsPath("/campaigns/0190a5b2-0000-7000-8000-000000000001/edit")).toBe(false);
   });
 
   it("explains a workspace that cannot be opened, and retries", async () => {

@@ -15,6 +15,7 @@ import { NavLink as RouterNavLink, Outlet, useLocation } from "react-router";
 import { formatCount } from "../lib/format";
 import { NotificationBell } from "../features/notifications/NotificationBell";
 import { firstScreenShown } from "../lib/firstScreen";
+import { ANALYTICS_ROUTES, isAnalyticsPath } from "../lib/analyticsRoutes";
 import { startupStep } from "../lib/startup";
 import { useWorkspaceStore } from "../stores/workspace";
 import classes from "./AppLayout.module.css";
@@ -32,11 +33,6 @@ type NavItem = {
   /** When the item is the current screen; by default, paths under `to`. */
   activeOn?: (path: string) => boolean;
 };
-
-/** The analytics screens: the comparison, and any campaign's report. */
-export function isAnalyticsPath(path: string): boolean {
-  return path === "/campaigns/compare" || /^\/campaigns\/[^/]+\/analytics$/.test(path);
-}
 
 function NavItemLink({ item, onNavigate }: { item: NavItem; onNavigate: () => void }) {
   const location = useLocation();
@@ -101,7 +97,7 @@ export function AppLayout() {
       activeOn: (path) => path.startsWith("/campaigns") && !isAnalyticsPath(path),
     },
     // Reports open from their campaign; this is where campaigns are set side by side.
-    { to: "/campaigns/compare", label: "Analytics", icon: <IconChartBar size={18} stroke={1.7} />, activeOn: isAnalyticsPath },
+    { to: `/${ANALYTICS_ROUTES.compare}`, label: "Analytics", icon: <IconChartBar size={18} stroke={1.7} />, activeOn: isAnalyticsPath },
   ];
   const secondary: NavItem[] = [
     { to: "/import", label: "Import CSV", icon: <IconFileImport size={18} stroke={1.7} /> },
