@@ -23,6 +23,7 @@
 //! ```
 
 mod handle;
+mod pending;
 mod postgres;
 mod row;
 mod sqlite;

@@ -7,6 +7,7 @@
 //! that is still uncommitted elsewhere. Commits are durable under
 //! PostgreSQL's default `synchronous_commit = on`.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -14,8 +15,11 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::row::{bind_event, decode_event, EVENT_COLUMNS, INSERT_COLUMNS};
-use super::types::{StoreError, StoredEvent, Write, Written};
+use crate::event::NewEvent;
+
+use super::pending::Pending;
+use super::row::{decode_event, EVENT_COLUMNS};
+use super::types::{Nonce, StoreError, StoredEvent, Written};
 use super::writer::{Job, JobOutcome, JobResult};
 
 /// The advisory lock key that serialises writers ("herald" in ASCII).
@@ -43,72 +47,148 @@ pub(super) async fn commit(pool: &PgPool, jobs: &[&Job]) -> anyhow::Result<Vec<J
         .await
         .context("taking the writer lock")?;
     let now_ms = chrono::Utc::now().timestamp_millis();
-    let mut results = Vec::with_capacity(jobs.len());
-    for job in jobs {
+    // Writes' events are inserted together, one statement per batch (or
+    // per run of writes between acks and prunes), not one round trip to
+    // the server per event. `None`: the job's events are in `pending`.
+    let mut results: Vec<Option<JobResult>> = Vec::with_capacity(jobs.len());
+    let mut pending = Pending::default();
+    for (index, job) in jobs.iter().enumerate() {
         results.push(match job {
-            Job::Write(write) => self::write(&mut tx, write, now_ms).await?,
-            Job::Ack(seq) => ack(&mut tx, *seq).await?,
-            Job::Prune { cutoff_ms } => prune(&mut tx, *cutoff_ms).await?,
-            Job::Stop => Err(StoreError::Closed),
+            Job::Write(write) => match &write.nonce {
+                Some(nonce) if !self::nonce(&mut tx, nonce, now_ms).await? => {
+                    Some(repeated_nonce(&mut tx, nonce).await?)
+                }
+                _ => {
+                    pending.add(index, &write.events);
+                    None
+                }
+            },
+            // Acks and prunes see every event queued before them.
+            Job::Ack(seq) => {
+                flush(&mut pending, &mut tx, now_ms).await?;
+                Some(ack(&mut tx, *seq).await?)
+            }
+            Job::Prune { cutoff_ms } => {
+                flush(&mut pending, &mut tx, now_ms).await?;
+                Some(prune(&mut tx, *cutoff_ms).await?)
+            }
+            Job::Stop => Some(Err(StoreError::Closed)),
         });
     }
+    flush(&mut pending, &mut tx, now_ms).await?;
     tx.commit().await.context("committing a batch")?;
-    Ok(results)
+    Ok(results
+        .into_iter()
+        .enumerate()
+        .map(|(index, result)| result.unwrap_or_else(|| Ok(pending.written(index))))
+        .collect())
 }
 
-async fn write(tx: &mut PgConnection, write: &Write, now_ms: i64) -> anyhow::Result<JobResult> {
-    if let Some(nonce) = &write.nonce {
-        let fresh = sqlx::query(
-            "INSERT INTO nonces (provider, nonce, body_sha256, received_ms) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(nonce.provider.as_str())
-        .bind(&nonce.value)
-        .bind(&nonce.body_sha256[..])
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await
-        .context("recording a nonce")?
-        .rows_affected()
-            == 1;
-        if !fresh {
-            let stored: Vec<u8> = sqlx::query_scalar(
-                "SELECT body_sha256 FROM nonces WHERE provider = $1 AND nonce = $2",
-            )
+/// Records a nonce; `false` when it was already there.
+async fn nonce(tx: &mut PgConnection, nonce: &Nonce, now_ms: i64) -> anyhow::Result<bool> {
+    Ok(sqlx::query(
+        "INSERT INTO nonces (provider, nonce, body_sha256, received_ms) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(nonce.provider.as_str())
+    .bind(&nonce.value)
+    .bind(&nonce.body_sha256[..])
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await
+    .context("recording a nonce")?
+    .rows_affected()
+        == 1)
+}
+
+/// A nonce seen before: the provider retrying (same body), or a replay.
+async fn repeated_nonce(tx: &mut PgConnection, nonce: &Nonce) -> anyhow::Result<JobResult> {
+    let stored: Vec<u8> =
+        sqlx::query_scalar("SELECT body_sha256 FROM nonces WHERE provider = $1 AND nonce = $2")
             .bind(nonce.provider.as_str())
             .bind(&nonce.value)
             .fetch_one(&mut *tx)
             .await
             .context("reading a nonce")?;
-            return Ok(if stored == nonce.body_sha256 {
-                Ok(JobOutcome::Written(Written::Retry))
-            } else {
-                Err(StoreError::Replay)
-            });
-        }
-    }
-    let sql = format!(
-        "INSERT INTO events ({INSERT_COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-         ON CONFLICT DO NOTHING"
-    );
-    let mut ids = Vec::with_capacity(write.events.len());
-    let mut duplicates = 0;
-    for event in &write.events {
-        let id = Uuid::now_v7();
-        let inserted = bind_event!(sqlx::query(&sql), id, now_ms, event)
-            .execute(&mut *tx)
-            .await
-            .context("inserting an event")?
-            .rows_affected();
-        if inserted == 1 {
-            ids.push(id);
-        } else {
-            duplicates += 1;
-        }
-    }
-    Ok(Ok(JobOutcome::Written(Written::Stored { ids, duplicates })))
+    Ok(if stored == nonce.body_sha256 {
+        Ok(JobOutcome::Written(Written::Retry))
+    } else {
+        Err(StoreError::Replay)
+    })
 }
+
+/// Inserts the batch's queued events in one statement: each column as an
+/// array, unnested back into rows in queue order (so sequence numbers
+/// follow it). `RETURNING` names the rows inserted; the others were a
+/// provider's retry of a stored event, or of one earlier in the batch.
+async fn flush(
+    pending: &mut Pending<'_>,
+    tx: &mut PgConnection,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    let queued = pending.take();
+    if queued.is_empty() {
+        return Ok(());
+    }
+    let column = |value: fn(&NewEvent) -> Option<&str>| -> Vec<Option<&str>> {
+        queued.iter().map(|(_, _, event)| value(event)).collect()
+    };
+    let inserted: HashSet<Uuid> = sqlx::query_scalar(INSERT_UNNEST)
+        .bind(queued.iter().map(|(_, id, _)| *id).collect::<Vec<Uuid>>())
+        .bind(now_ms)
+        .bind(column(|e| Some(e.kind.as_str())))
+        .bind(queued.iter().map(|(_, _, e)| e.at).collect::<Vec<_>>())
+        .bind(
+            queued
+                .iter()
+                .map(|(_, _, e)| e.campaign_id)
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            queued
+                .iter()
+                .map(|(_, _, e)| e.recipient_id)
+                .collect::<Vec<_>>(),
+        )
+        .bind(column(|e| e.channel.map(|c| c.as_str())))
+        .bind(queued.iter().map(|(_, _, e)| e.machine).collect::<Vec<_>>())
+        .bind(column(|e| e.url.as_deref()))
+        .bind(column(|e| e.ip.as_deref()))
+        .bind(column(|e| e.user_agent.as_deref()))
+        .bind(column(|e| e.provider.map(|p| p.as_str())))
+        .bind(column(|e| e.provider_event_id.as_deref()))
+        .bind(column(|e| e.provider_message_id.as_deref()))
+        .bind(column(|e| e.address.as_deref()))
+        .bind(
+            queued
+                .iter()
+                .map(|(_, _, e)| sqlx::types::Json(&e.detail))
+                .collect::<Vec<_>>(),
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .context("inserting events")?
+        .into_iter()
+        .collect();
+    pending.inserted(&queued, |id| inserted.contains(id));
+    Ok(())
+}
+
+/// The batch INSERT of [`flush`]: `$2` is the receive time, every other
+/// parameter one array per column, in the columns' order.
+const INSERT_UNNEST: &str = "INSERT INTO events (id, received_ms, kind, at, campaign_id, \
+     recipient_id, channel, machine, url, ip, user_agent, provider, provider_event_id, \
+     provider_message_id, address, detail) \
+     SELECT id, $2, kind, at, campaign_id, recipient_id, channel, machine, url, ip, user_agent, \
+     provider, provider_event_id, provider_message_id, address, detail \
+     FROM UNNEST($1::uuid[], $3::text[], $4::timestamptz[], $5::uuid[], $6::uuid[], $7::text[], \
+     $8::bool[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], \
+     $15::text[], $16::jsonb[]) WITH ORDINALITY AS e(id, kind, at, campaign_id, recipient_id, \
+     channel, machine, url, ip, user_agent, provider, provider_event_id, provider_message_id, \
+     address, detail, position) \
+     ORDER BY position \
+     ON CONFLICT DO NOTHING \
+     RETURNING id";
 
 async fn ack(tx: &mut PgConnection, seq: i64) -> anyhow::Result<JobResult> {
     // The sequence's high-water mark survives pruning.

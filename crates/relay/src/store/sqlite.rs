@@ -12,6 +12,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Arguments as _, ConnectOptions as _, Connection as _, SqliteConnection, SqlitePool};
 use uuid::Uuid;
 
+use super::pending::Pending;
 use super::row::{bind_event, decode_event, EVENT_COLUMNS, INSERT_COLUMNS};
 use super::types::{Nonce, StoreError, StoredEvent, Written};
 use super::writer::{Job, JobOutcome, JobResult};
@@ -75,17 +76,17 @@ pub(super) async fn commit(
             },
             // Acks and prunes see every event queued before them.
             Job::Ack(seq) => {
-                pending.flush(&mut tx, now_ms).await?;
+                flush(&mut pending, &mut tx, now_ms).await?;
                 Some(ack(&mut tx, *seq).await?)
             }
             Job::Prune { cutoff_ms } => {
-                pending.flush(&mut tx, now_ms).await?;
+                flush(&mut pending, &mut tx, now_ms).await?;
                 Some(prune(&mut tx, *cutoff_ms).await?)
             }
             Job::Stop => Some(Err(StoreError::Closed)),
         });
     }
-    pending.flush(&mut tx, now_ms).await?;
+    flush(&mut pending, &mut tx, now_ms).await?;
     tx.commit().await.context("committing a batch")?;
     Ok(results
         .into_iter()
@@ -113,10 +114,11 @@ async fn commit_events_only(
             _ => return Ok(None),
         }
     }
-    let rows = pending.queued.len();
+    let rows = pending.queued_len();
     if rows == 0 || rows > MAX_ROWS {
         return Ok(None);
     }
+    let queued = pending.take();
     let now_ms = chrono::Utc::now().timestamp_millis();
     // changes(): the INSERT's own count, which the summed result of a
     // multi-statement query cannot give (BEGIN and COMMIT repeat the last
@@ -128,7 +130,7 @@ async fn commit_events_only(
     let mut arguments = SqliteArguments::default();
     arguments.reserve(rows * COLUMNS, 0);
     let mut query = sqlx::query_scalar_with::<_, i64, _>(&sql, arguments);
-    for (_, id, event) in &pending.queued {
+    for (_, id, event) in &queued {
         query = bind_event!(query, *id, now_ms, *event);
     }
     // fetch_all runs every statement to the end (COMMIT included) or stops
@@ -141,20 +143,13 @@ async fn commit_events_only(
             return Err(anyhow::Error::new(error).context("inserting and committing a batch"));
         }
     };
-    let queued = std::mem::take(&mut pending.queued);
     if inserted.and_then(|n| usize::try_from(n).ok()) == Some(rows) {
-        pending
-            .done
-            .extend(queued.iter().map(|(job, id, _)| (*job, *id, true)));
+        pending.inserted(&queued, |_| true);
     } else {
         // Some were a provider's retry (rare): the new ids that are in the
         // store (committed above) are the inserted ones.
         let present = present_ids(conn, &queued).await?;
-        pending.done.extend(
-            queued
-                .iter()
-                .map(|(job, id, _)| (*job, *id, present.contains(id))),
-        );
+        pending.inserted(&queued, |id| present.contains(id));
     }
     Ok(Some(
         (0..jobs.len())
@@ -230,76 +225,36 @@ const MAX_ROWS: usize = 128;
 /// Values per row: [`INSERT_COLUMNS`].
 const COLUMNS: usize = 16;
 
-/// Events of a batch's writes waiting to be inserted, and what became of
-/// those already inserted.
-#[derive(Default)]
-struct Pending<'a> {
-    /// Not yet inserted: the job's index, the new id, the event.
-    queued: Vec<(usize, Uuid, &'a NewEvent)>,
-    /// Inserted or skipped as duplicates, in order.
-    done: Vec<(usize, Uuid, bool)>,
-}
-
-impl<'a> Pending<'a> {
-    fn add(&mut self, job: usize, events: &'a [NewEvent]) {
-        self.queued
-            .extend(events.iter().map(|event| (job, Uuid::now_v7(), event)));
-    }
-
-    async fn flush(&mut self, tx: &mut SqliteConnection, now_ms: i64) -> anyhow::Result<()> {
-        let queued = std::mem::take(&mut self.queued);
-        let mut rest = &queued[..];
-        while !rest.is_empty() {
-            let rows = rest.len().min(MAX_ROWS);
-            let (chunk, tail) = rest.split_at(rows);
-            rest = tail;
-            let sql = insert_sql(rows);
-            let mut arguments = SqliteArguments::default();
-            arguments.reserve(rows * COLUMNS, 0);
-            let mut query = sqlx::query_with(&sql, arguments);
-            for (_, id, event) in chunk {
-                query = bind_event!(query, *id, now_ms, *event);
-            }
-            let inserted = query
-                .execute(&mut *tx)
-                .await
-                .context("inserting events")?
-                .rows_affected();
-            if usize::try_from(inserted) == Ok(chunk.len()) {
-                self.done
-                    .extend(chunk.iter().map(|(job, id, _)| (*job, *id, true)));
-            } else {
-                // Some were a provider's retry (rare): the new ids that made
-                // it in are the inserted ones.
-                let inserted = present_ids(tx, chunk).await?;
-                self.done.extend(
-                    chunk
-                        .iter()
-                        .map(|(job, id, _)| (*job, *id, inserted.contains(id))),
-                );
-            }
+/// Inserts the batch's queued events, [`MAX_ROWS`] to a statement.
+async fn flush(
+    pending: &mut Pending<'_>,
+    tx: &mut SqliteConnection,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    let queued = pending.take();
+    for chunk in queued.chunks(MAX_ROWS) {
+        let sql = insert_sql(chunk.len());
+        let mut arguments = SqliteArguments::default();
+        arguments.reserve(chunk.len() * COLUMNS, 0);
+        let mut query = sqlx::query_with(&sql, arguments);
+        for (_, id, event) in chunk {
+            query = bind_event!(query, *id, now_ms, *event);
         }
-        Ok(())
-    }
-
-    /// What job `index`'s write did, once everything is flushed.
-    fn written(&self, index: usize) -> JobOutcome {
-        let mut ids = Vec::new();
-        let mut duplicates = 0;
-        // Jobs' events are contiguous and in job order.
-        let start = self.done.partition_point(|(job, _, _)| *job < index);
-        for (_, id, inserted) in self.done[start..]
-            .iter()
-            .take_while(|(job, _, _)| *job == index)
-        {
-            if *inserted {
-                ids.push(*id);
-            } else {
-                duplicates += 1;
-            }
+        let inserted = query
+            .execute(&mut *tx)
+            .await
+            .context("inserting events")?
+            .rows_affected();
+        if usize::try_from(inserted) == Ok(chunk.len()) {
+            pending.inserted(chunk, |_| true);
+        } else {
+            // Some were a provider's retry (rare): the new ids that made it
+            // in are the inserted ones.
+            let present = present_ids(tx, chunk).await?;
+            pending.inserted(chunk, |id| present.contains(id));
         }
-        JobOutcome::Written(Written::Stored { ids, duplicates })
     }
+    Ok(())
 }
 
 async fn ack(tx: &mut SqliteConnection, seq: i64) -> anyhow::Result<JobResult> {
