@@ -22,8 +22,8 @@
 //! # Ok(()) }
 //! ```
 
+mod batch;
 mod handle;
-mod pending;
 mod postgres;
 mod row;
 mod sqlite;

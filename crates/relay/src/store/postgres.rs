@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::event::NewEvent;
 
-use super::pending::Pending;
+use super::batch::{self, Batch, Pending};
 use super::row::{decode_event, EVENT_COLUMNS};
 use super::types::{Nonce, StoreError, StoredEvent, Written};
 use super::writer::{Job, JobOutcome, JobResult};
@@ -46,132 +46,11 @@ pub(super) async fn commit(pool: &PgPool, jobs: &[&Job]) -> anyhow::Result<Vec<J
         .execute(&mut *tx)
         .await
         .context("taking the writer lock")?;
-    let now_ms = chrono::Utc::now().timestamp_millis();
-    // Writes' events are inserted together, one statement per batch (or
-    // per run of writes between acks and prunes), not one round trip to
-    // the server per event. `None`: the job's events are in `pending`.
-    let mut results: Vec<Option<JobResult>> = Vec::with_capacity(jobs.len());
-    let mut pending = Pending::default();
-    for (index, job) in jobs.iter().enumerate() {
-        results.push(match job {
-            Job::Write(write) => match &write.nonce {
-                Some(nonce) if !self::nonce(&mut tx, nonce, now_ms).await? => {
-                    Some(repeated_nonce(&mut tx, nonce).await?)
-                }
-                _ => {
-                    pending.add(index, &write.events);
-                    None
-                }
-            },
-            // Acks and prunes see every event queued before them.
-            Job::Ack(seq) => {
-                flush(&mut pending, &mut tx, now_ms).await?;
-                Some(ack(&mut tx, *seq).await?)
-            }
-            Job::Prune { cutoff_ms } => {
-                flush(&mut pending, &mut tx, now_ms).await?;
-                Some(prune(&mut tx, *cutoff_ms).await?)
-            }
-            Job::Stop => Some(Err(StoreError::Closed)),
-        });
-    }
-    flush(&mut pending, &mut tx, now_ms).await?;
+    // Writes' events go in one statement per batch (or per run of writes
+    // between acks and prunes): see `flush` below.
+    let results = batch::run(&mut *tx, jobs, chrono::Utc::now().timestamp_millis()).await?;
     tx.commit().await.context("committing a batch")?;
-    Ok(results
-        .into_iter()
-        .enumerate()
-        .map(|(index, result)| result.unwrap_or_else(|| Ok(pending.written(index))))
-        .collect())
-}
-
-/// Records a nonce; `false` when it was already there.
-async fn nonce(tx: &mut PgConnection, nonce: &Nonce, now_ms: i64) -> anyhow::Result<bool> {
-    Ok(sqlx::query(
-        "INSERT INTO nonces (provider, nonce, body_sha256, received_ms) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(nonce.provider.as_str())
-    .bind(&nonce.value)
-    .bind(&nonce.body_sha256[..])
-    .bind(now_ms)
-    .execute(&mut *tx)
-    .await
-    .context("recording a nonce")?
-    .rows_affected()
-        == 1)
-}
-
-/// A nonce seen before: the provider retrying (same body), or a replay.
-async fn repeated_nonce(tx: &mut PgConnection, nonce: &Nonce) -> anyhow::Result<JobResult> {
-    let stored: Vec<u8> =
-        sqlx::query_scalar("SELECT body_sha256 FROM nonces WHERE provider = $1 AND nonce = $2")
-            .bind(nonce.provider.as_str())
-            .bind(&nonce.value)
-            .fetch_one(&mut *tx)
-            .await
-            .context("reading a nonce")?;
-    Ok(if stored == nonce.body_sha256 {
-        Ok(JobOutcome::Written(Written::Retry))
-    } else {
-        Err(StoreError::Replay)
-    })
-}
-
-/// Inserts the batch's queued events in one statement: each column as an
-/// array, unnested back into rows in queue order (so sequence numbers
-/// follow it). `RETURNING` names the rows inserted; the others were a
-/// provider's retry of a stored event, or of one earlier in the batch.
-async fn flush(
-    pending: &mut Pending<'_>,
-    tx: &mut PgConnection,
-    now_ms: i64,
-) -> anyhow::Result<()> {
-    let queued = pending.take();
-    if queued.is_empty() {
-        return Ok(());
-    }
-    let column = |value: fn(&NewEvent) -> Option<&str>| -> Vec<Option<&str>> {
-        queued.iter().map(|(_, _, event)| value(event)).collect()
-    };
-    let inserted: HashSet<Uuid> = sqlx::query_scalar(INSERT_UNNEST)
-        .bind(queued.iter().map(|(_, id, _)| *id).collect::<Vec<Uuid>>())
-        .bind(now_ms)
-        .bind(column(|e| Some(e.kind.as_str())))
-        .bind(queued.iter().map(|(_, _, e)| e.at).collect::<Vec<_>>())
-        .bind(
-            queued
-                .iter()
-                .map(|(_, _, e)| e.campaign_id)
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            queued
-                .iter()
-                .map(|(_, _, e)| e.recipient_id)
-                .collect::<Vec<_>>(),
-        )
-        .bind(column(|e| e.channel.map(|c| c.as_str())))
-        .bind(queued.iter().map(|(_, _, e)| e.machine).collect::<Vec<_>>())
-        .bind(column(|e| e.url.as_deref()))
-        .bind(column(|e| e.ip.as_deref()))
-        .bind(column(|e| e.user_agent.as_deref()))
-        .bind(column(|e| e.provider.map(|p| p.as_str())))
-        .bind(column(|e| e.provider_event_id.as_deref()))
-        .bind(column(|e| e.provider_message_id.as_deref()))
-        .bind(column(|e| e.address.as_deref()))
-        .bind(
-            queued
-                .iter()
-                .map(|(_, _, e)| sqlx::types::Json(&e.detail))
-                .collect::<Vec<_>>(),
-        )
-        .fetch_all(&mut *tx)
-        .await
-        .context("inserting events")?
-        .into_iter()
-        .collect();
-    pending.inserted(&queued, |id| inserted.contains(id));
-    Ok(())
+    Ok(results)
 }
 
 /// The batch INSERT of [`flush`]: `$2` is the receive time, every other
@@ -190,41 +69,127 @@ const INSERT_UNNEST: &str = "INSERT INTO events (id, received_ms, kind, at, camp
      ON CONFLICT DO NOTHING \
      RETURNING id";
 
-async fn ack(tx: &mut PgConnection, seq: i64) -> anyhow::Result<JobResult> {
-    // The sequence's high-water mark survives pruning.
-    let newest: i64 = sqlx::query_scalar(
-        "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM events_seq_seq",
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .context("reading the newest sequence number")?;
-    if seq > newest || seq < 0 {
-        return Ok(Err(StoreError::CursorAhead { newest }));
+impl Batch for PgConnection {
+    async fn nonce(&mut self, nonce: &Nonce, now_ms: i64) -> anyhow::Result<bool> {
+        Ok(sqlx::query(
+            "INSERT INTO nonces (provider, nonce, body_sha256, received_ms) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(nonce.provider.as_str())
+        .bind(&nonce.value)
+        .bind(&nonce.body_sha256[..])
+        .bind(now_ms)
+        .execute(&mut *self)
+        .await
+        .context("recording a nonce")?
+        .rows_affected()
+            == 1)
     }
-    sqlx::query("UPDATE relay_state SET acked_seq = GREATEST(acked_seq, $1) WHERE id = 1")
-        .bind(seq)
-        .execute(&mut *tx)
-        .await
-        .context("recording an ack")?;
-    Ok(Ok(JobOutcome::Acked))
-}
 
-async fn prune(tx: &mut PgConnection, cutoff_ms: i64) -> anyhow::Result<JobResult> {
-    let events = sqlx::query(
-        "DELETE FROM events WHERE seq <= (SELECT acked_seq FROM relay_state WHERE id = 1) \
-         AND received_ms < $1",
-    )
-    .bind(cutoff_ms)
-    .execute(&mut *tx)
-    .await
-    .context("pruning events")?
-    .rows_affected();
-    sqlx::query("DELETE FROM nonces WHERE received_ms < $1")
-        .bind(cutoff_ms)
-        .execute(&mut *tx)
+    async fn repeated_nonce(&mut self, nonce: &Nonce) -> anyhow::Result<JobResult> {
+        let stored: Vec<u8> =
+            sqlx::query_scalar("SELECT body_sha256 FROM nonces WHERE provider = $1 AND nonce = $2")
+                .bind(nonce.provider.as_str())
+                .bind(&nonce.value)
+                .fetch_one(&mut *self)
+                .await
+                .context("reading a nonce")?;
+        Ok(if stored == nonce.body_sha256 {
+            Ok(JobOutcome::Written(Written::Retry))
+        } else {
+            Err(StoreError::Replay)
+        })
+    }
+
+    /// Inserts the batch's queued events in one statement: each column as an
+    /// array, unnested back into rows in queue order (so sequence numbers
+    /// follow it). `RETURNING` names the rows inserted; the others were a
+    /// provider's retry of a stored event, or of one earlier in the batch.
+    async fn flush(&mut self, pending: &mut Pending<'_>, now_ms: i64) -> anyhow::Result<()> {
+        let queued = pending.take();
+        if queued.is_empty() {
+            return Ok(());
+        }
+        let column = |value: fn(&NewEvent) -> Option<&str>| -> Vec<Option<&str>> {
+            queued.iter().map(|(_, _, event)| value(event)).collect()
+        };
+        let inserted: HashSet<Uuid> = sqlx::query_scalar(INSERT_UNNEST)
+            .bind(queued.iter().map(|(_, id, _)| *id).collect::<Vec<Uuid>>())
+            .bind(now_ms)
+            .bind(column(|e| Some(e.kind.as_str())))
+            .bind(queued.iter().map(|(_, _, e)| e.at).collect::<Vec<_>>())
+            .bind(
+                queued
+                    .iter()
+                    .map(|(_, _, e)| e.campaign_id)
+                    .collect::<Vec<_>>(),
+            )
+            .bind(
+                queued
+                    .iter()
+                    .map(|(_, _, e)| e.recipient_id)
+                    .collect::<Vec<_>>(),
+            )
+            .bind(column(|e| e.channel.map(|c| c.as_str())))
+            .bind(queued.iter().map(|(_, _, e)| e.machine).collect::<Vec<_>>())
+            .bind(column(|e| e.url.as_deref()))
+            .bind(column(|e| e.ip.as_deref()))
+            .bind(column(|e| e.user_agent.as_deref()))
+            .bind(column(|e| e.provider.map(|p| p.as_str())))
+            .bind(column(|e| e.provider_event_id.as_deref()))
+            .bind(column(|e| e.provider_message_id.as_deref()))
+            .bind(column(|e| e.address.as_deref()))
+            .bind(
+                queued
+                    .iter()
+                    .map(|(_, _, e)| sqlx::types::Json(&e.detail))
+                    .collect::<Vec<_>>(),
+            )
+            .fetch_all(&mut *self)
+            .await
+            .context("inserting events")?
+            .into_iter()
+            .collect();
+        pending.inserted(&queued, |id| inserted.contains(id));
+        Ok(())
+    }
+
+    async fn ack(&mut self, seq: i64) -> anyhow::Result<JobResult> {
+        // The sequence's high-water mark survives pruning.
+        let newest: i64 = sqlx::query_scalar(
+            "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM events_seq_seq",
+        )
+        .fetch_one(&mut *self)
         .await
-        .context("pruning nonces")?;
-    Ok(Ok(JobOutcome::Pruned(events)))
+        .context("reading the newest sequence number")?;
+        if seq > newest || seq < 0 {
+            return Ok(Err(StoreError::CursorAhead { newest }));
+        }
+        sqlx::query("UPDATE relay_state SET acked_seq = GREATEST(acked_seq, $1) WHERE id = 1")
+            .bind(seq)
+            .execute(&mut *self)
+            .await
+            .context("recording an ack")?;
+        Ok(Ok(JobOutcome::Acked))
+    }
+
+    async fn prune(&mut self, cutoff_ms: i64) -> anyhow::Result<JobResult> {
+        let events = sqlx::query(
+            "DELETE FROM events WHERE seq <= (SELECT acked_seq FROM relay_state WHERE id = 1) \
+             AND received_ms < $1",
+        )
+        .bind(cutoff_ms)
+        .execute(&mut *self)
+        .await
+        .context("pruning events")?
+        .rows_affected();
+        sqlx::query("DELETE FROM nonces WHERE received_ms < $1")
+            .bind(cutoff_ms)
+            .execute(&mut *self)
+            .await
+            .context("pruning nonces")?;
+        Ok(Ok(JobOutcome::Pruned(events)))
+    }
 }
 
 pub(super) async fn events(

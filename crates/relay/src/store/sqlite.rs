@@ -12,7 +12,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Arguments as _, ConnectOptions as _, Connection as _, SqliteConnection, SqlitePool};
 use uuid::Uuid;
 
-use super::pending::Pending;
+use super::batch::{self, Batch, Pending};
 use super::row::{bind_event, decode_event, EVENT_COLUMNS, INSERT_COLUMNS};
 use super::types::{Nonce, StoreError, StoredEvent, Written};
 use super::writer::{Job, JobOutcome, JobResult};
@@ -56,43 +56,9 @@ pub(super) async fn commit(
         return Ok(results);
     }
     let mut tx = conn.begin().await.context("beginning a batch")?;
-    let now_ms = chrono::Utc::now().timestamp_millis();
-    // Writes' events are inserted together, a few multi-row statements per
-    // batch, instead of one statement (one round trip to sqlx's worker
-    // thread, and one wake-up of this task behind every queued request) per
-    // event. `None`: the job's events are in `pending`.
-    let mut results: Vec<Option<JobResult>> = Vec::with_capacity(jobs.len());
-    let mut pending = Pending::default();
-    for (index, job) in jobs.iter().enumerate() {
-        results.push(match job {
-            Job::Write(write) => match &write.nonce {
-                Some(nonce) if !self::nonce(&mut tx, nonce, now_ms).await? => {
-                    Some(repeated_nonce(&mut tx, nonce).await?)
-                }
-                _ => {
-                    pending.add(index, &write.events);
-                    None
-                }
-            },
-            // Acks and prunes see every event queued before them.
-            Job::Ack(seq) => {
-                flush(&mut pending, &mut tx, now_ms).await?;
-                Some(ack(&mut tx, *seq).await?)
-            }
-            Job::Prune { cutoff_ms } => {
-                flush(&mut pending, &mut tx, now_ms).await?;
-                Some(prune(&mut tx, *cutoff_ms).await?)
-            }
-            Job::Stop => Some(Err(StoreError::Closed)),
-        });
-    }
-    flush(&mut pending, &mut tx, now_ms).await?;
+    let results = batch::run(&mut *tx, jobs, chrono::Utc::now().timestamp_millis()).await?;
     tx.commit().await.context("committing a batch")?;
-    Ok(results
-        .into_iter()
-        .enumerate()
-        .map(|(index, result)| result.unwrap_or_else(|| Ok(pending.written(index))))
-        .collect())
+    Ok(results)
 }
 
 /// The usual batch, nothing but nonce-less writes (every token hit, most
@@ -185,39 +151,6 @@ async fn present_ids(
         .collect())
 }
 
-/// Records a nonce; `false` when it was already there.
-async fn nonce(tx: &mut SqliteConnection, nonce: &Nonce, now_ms: i64) -> anyhow::Result<bool> {
-    Ok(sqlx::query(
-        "INSERT INTO nonces (provider, nonce, body_sha256, received_ms) VALUES (?, ?, ?, ?) \
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(nonce.provider.as_str())
-    .bind(&nonce.value)
-    .bind(&nonce.body_sha256[..])
-    .bind(now_ms)
-    .execute(&mut *tx)
-    .await
-    .context("recording a nonce")?
-    .rows_affected()
-        == 1)
-}
-
-/// A nonce seen before: the provider retrying (same body), or a replay.
-async fn repeated_nonce(tx: &mut SqliteConnection, nonce: &Nonce) -> anyhow::Result<JobResult> {
-    let stored: Vec<u8> =
-        sqlx::query_scalar("SELECT body_sha256 FROM nonces WHERE provider = ? AND nonce = ?")
-            .bind(nonce.provider.as_str())
-            .bind(&nonce.value)
-            .fetch_one(&mut *tx)
-            .await
-            .context("reading a nonce")?;
-    Ok(if stored == nonce.body_sha256 {
-        Ok(JobOutcome::Written(Written::Retry))
-    } else {
-        Err(StoreError::Replay)
-    })
-}
-
 /// The most rows one INSERT carries (16 values each, far below SQLite's
 /// 32766 bound variables). Each size up to it is its own prepared
 /// statement, which the writer's connection keeps (see [`connect`]).
@@ -225,74 +158,103 @@ const MAX_ROWS: usize = 128;
 /// Values per row: [`INSERT_COLUMNS`].
 const COLUMNS: usize = 16;
 
-/// Inserts the batch's queued events, [`MAX_ROWS`] to a statement.
-async fn flush(
-    pending: &mut Pending<'_>,
-    tx: &mut SqliteConnection,
-    now_ms: i64,
-) -> anyhow::Result<()> {
-    let queued = pending.take();
-    for chunk in queued.chunks(MAX_ROWS) {
-        let sql = insert_sql(chunk.len());
-        let mut arguments = SqliteArguments::default();
-        arguments.reserve(chunk.len() * COLUMNS, 0);
-        let mut query = sqlx::query_with(&sql, arguments);
-        for (_, id, event) in chunk {
-            query = bind_event!(query, *id, now_ms, *event);
-        }
-        let inserted = query
-            .execute(&mut *tx)
-            .await
-            .context("inserting events")?
-            .rows_affected();
-        if usize::try_from(inserted) == Ok(chunk.len()) {
-            pending.inserted(chunk, |_| true);
+impl Batch for SqliteConnection {
+    async fn nonce(&mut self, nonce: &Nonce, now_ms: i64) -> anyhow::Result<bool> {
+        Ok(sqlx::query(
+            "INSERT INTO nonces (provider, nonce, body_sha256, received_ms) VALUES (?, ?, ?, ?) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(nonce.provider.as_str())
+        .bind(&nonce.value)
+        .bind(&nonce.body_sha256[..])
+        .bind(now_ms)
+        .execute(&mut *self)
+        .await
+        .context("recording a nonce")?
+        .rows_affected()
+            == 1)
+    }
+
+    async fn repeated_nonce(&mut self, nonce: &Nonce) -> anyhow::Result<JobResult> {
+        let stored: Vec<u8> =
+            sqlx::query_scalar("SELECT body_sha256 FROM nonces WHERE provider = ? AND nonce = ?")
+                .bind(nonce.provider.as_str())
+                .bind(&nonce.value)
+                .fetch_one(&mut *self)
+                .await
+                .context("reading a nonce")?;
+        Ok(if stored == nonce.body_sha256 {
+            Ok(JobOutcome::Written(Written::Retry))
         } else {
-            // Some were a provider's retry (rare): the new ids that made it
-            // in are the inserted ones.
-            let present = present_ids(tx, chunk).await?;
-            pending.inserted(chunk, |id| present.contains(id));
+            Err(StoreError::Replay)
+        })
+    }
+
+    /// Inserts the batch's queued events, [`MAX_ROWS`] to a statement.
+    async fn flush(&mut self, pending: &mut Pending<'_>, now_ms: i64) -> anyhow::Result<()> {
+        let queued = pending.take();
+        for chunk in queued.chunks(MAX_ROWS) {
+            let sql = insert_sql(chunk.len());
+            let mut arguments = SqliteArguments::default();
+            arguments.reserve(chunk.len() * COLUMNS, 0);
+            let mut query = sqlx::query_with(&sql, arguments);
+            for (_, id, event) in chunk {
+                query = bind_event!(query, *id, now_ms, *event);
+            }
+            let inserted = query
+                .execute(&mut *self)
+                .await
+                .context("inserting events")?
+                .rows_affected();
+            if usize::try_from(inserted) == Ok(chunk.len()) {
+                pending.inserted(chunk, |_| true);
+            } else {
+                // Some were a provider's retry (rare): the new ids that made it
+                // in are the inserted ones.
+                let present = present_ids(self, chunk).await?;
+                pending.inserted(chunk, |id| present.contains(id));
+            }
         }
+        Ok(())
     }
-    Ok(())
-}
 
-async fn ack(tx: &mut SqliteConnection, seq: i64) -> anyhow::Result<JobResult> {
-    // The newest sequence number ever handed out (sqlite_sequence survives
-    // pruning), so an ack after a prune is still checked against it.
-    let newest: i64 = sqlx::query_scalar(
-        "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)",
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .context("reading the newest sequence number")?;
-    if seq > newest || seq < 0 {
-        return Ok(Err(StoreError::CursorAhead { newest }));
-    }
-    sqlx::query("UPDATE relay_state SET acked_seq = MAX(acked_seq, ?) WHERE id = 1")
-        .bind(seq)
-        .execute(&mut *tx)
+    async fn ack(&mut self, seq: i64) -> anyhow::Result<JobResult> {
+        // The newest sequence number ever handed out (sqlite_sequence survives
+        // pruning), so an ack after a prune is still checked against it.
+        let newest: i64 = sqlx::query_scalar(
+            "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)",
+        )
+        .fetch_one(&mut *self)
         .await
-        .context("recording an ack")?;
-    Ok(Ok(JobOutcome::Acked))
-}
+        .context("reading the newest sequence number")?;
+        if seq > newest || seq < 0 {
+            return Ok(Err(StoreError::CursorAhead { newest }));
+        }
+        sqlx::query("UPDATE relay_state SET acked_seq = MAX(acked_seq, ?) WHERE id = 1")
+            .bind(seq)
+            .execute(&mut *self)
+            .await
+            .context("recording an ack")?;
+        Ok(Ok(JobOutcome::Acked))
+    }
 
-async fn prune(tx: &mut SqliteConnection, cutoff_ms: i64) -> anyhow::Result<JobResult> {
-    let events = sqlx::query(
-        "DELETE FROM events WHERE seq <= (SELECT acked_seq FROM relay_state WHERE id = 1) \
-         AND received_ms < ?",
-    )
-    .bind(cutoff_ms)
-    .execute(&mut *tx)
-    .await
-    .context("pruning events")?
-    .rows_affected();
-    sqlx::query("DELETE FROM nonces WHERE received_ms < ?")
+    async fn prune(&mut self, cutoff_ms: i64) -> anyhow::Result<JobResult> {
+        let events = sqlx::query(
+            "DELETE FROM events WHERE seq <= (SELECT acked_seq FROM relay_state WHERE id = 1) \
+             AND received_ms < ?",
+        )
         .bind(cutoff_ms)
-        .execute(&mut *tx)
+        .execute(&mut *self)
         .await
-        .context("pruning nonces")?;
-    Ok(Ok(JobOutcome::Pruned(events)))
+        .context("pruning events")?
+        .rows_affected();
+        sqlx::query("DELETE FROM nonces WHERE received_ms < ?")
+            .bind(cutoff_ms)
+            .execute(&mut *self)
+            .await
+            .context("pruning nonces")?;
+        Ok(Ok(JobOutcome::Pruned(events)))
+    }
 }
 
 pub(super) async fn events(
