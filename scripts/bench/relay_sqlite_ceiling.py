@@ -2,8 +2,9 @@
 """What SQLite alone costs the relay per stored hit, by group-commit size.
 
 Builds the relay's SQLite store from crates/relay/migrations/sqlite (WAL,
-synchronous = FULL, as the relay opens it), then has Debian's `sqlite3` shell
-commit EVENTS open events in transactions of BATCH rows each: one multi-row
+synchronous = FULL, as the relay opens it), then has Herald's own SQLite
+(scripts/bench/herald_sqlite.sh builds a runner for it) commit EVENTS open
+events in transactions of BATCH rows each: one multi-row
 INSERT ... ON CONFLICT DO NOTHING and COMMIT per batch, as the relay's writer
 does, with ids in time order as UUID v7s are. No HTTP, no token, no driver:
 the time is SQLite's (and the shell generating the rows, a small part).
@@ -55,6 +56,9 @@ def script(events: int, batch: int) -> str:
 def main() -> None:
     events = int(sys.argv[1]) if len(sys.argv) > 1 else 256_000
     batches = [int(b) for b in sys.argv[2:]] or [16, 64, 256, 1024]
+    runner = subprocess.run(
+        [str(ROOT / "scripts/bench/herald_sqlite.sh")], check=True, capture_output=True
+    ).stdout.decode().strip()
     print(f"SQLite alone, {events:,} events into the relay's store (WAL, synchronous = FULL)")
     for batch in batches:
         sql = script(events, batch)
@@ -62,7 +66,7 @@ def main() -> None:
             db = os.path.join(work, "relay.sqlite3")
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
-            subprocess.run(["sqlite3", db], input=sql.encode(), check=True, stdout=subprocess.DEVNULL)
+            subprocess.run([runner, db], input=sql.encode(), check=True)
             wall = time.perf_counter() - started
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

@@ -35,26 +35,9 @@ trap 'rm -rf "$work"' EXIT
 command -v sqlite3 >/dev/null || { echo "needs the sqlite3 shell (apt install sqlite3)" >&2; exit 1; }
 [ -x "$herald" ] || { echo "no release herald at $herald: run make bench first" >&2; exit 1; }
 
-# The timed transaction runs on the SQLite Herald bundles, not the system's:
-# libsqlite3-sys's amalgamation (the version Cargo.lock names), built with
-# the options its build script and .cargo/config.toml give it. The shell
-# only sets the workspaces up.
-sys_version=$(sed -n '/^name = "libsqlite3-sys"$/{n;s/^version = "\(.*\)"$/\1/p}' "$here/Cargo.lock")
-amalgamation=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"libsqlite3-sys-$sys_version"/sqlite3 2>/dev/null | head -1)
-[ -f "$amalgamation/sqlite3.c" ] || { echo "no libsqlite3-sys $sys_version sources: run make bench first" >&2; exit 1; }
-exec_tool=${CARGO_TARGET_DIR:-$here/target}/bench-tools/sqlite_exec-$sys_version
-if [ ! -x "$exec_tool" ] || [ "$here/scripts/bench/sqlite_exec.c" -nt "$exec_tool" ]; then
-    echo "building Herald's SQLite (libsqlite3-sys $sys_version) for the bench..."
-    mkdir -p "$(dirname "$exec_tool")"
-    cc -O3 -I"$amalgamation" -DSQLITE_CORE -DSQLITE_DEFAULT_FOREIGN_KEYS=1 -DSQLITE_ENABLE_API_ARMOR \
-        -DSQLITE_ENABLE_COLUMN_METADATA -DSQLITE_ENABLE_DBSTAT_VTAB -DSQLITE_ENABLE_FTS3 \
-        -DSQLITE_ENABLE_FTS3_PARENTHESIS -DSQLITE_ENABLE_FTS5 -DSQLITE_ENABLE_JSON1 \
-        -DSQLITE_ENABLE_LOAD_EXTENSION=1 -DSQLITE_ENABLE_MEMORY_MANAGEMENT -DSQLITE_ENABLE_RTREE \
-        -DSQLITE_ENABLE_STAT4 -DSQLITE_SOUNDEX -DSQLITE_THREADSAFE=1 -DSQLITE_USE_URI -DHAVE_USLEEP=1 \
-        -DHAVE_ISNAN -D_POSIX_THREAD_SAFE_FUNCTIONS -DHAVE_LOCALTIME_R -DSQLITE_ENABLE_UNLOCK_NOTIFY \
-        -DSQLITE_DEFAULT_MEMSTATUS=0 \
-        -o "$exec_tool" "$here/scripts/bench/sqlite_exec.c" "$amalgamation/sqlite3.c" -lpthread -ldl -lm
-fi
+# The timed transaction runs on the SQLite Herald bundles, not the system's
+# (scripts/bench/herald_sqlite.sh); the shell only sets the workspaces up.
+exec_tool=$("$here/scripts/bench/herald_sqlite.sh")
 
 echo "importing $rows generated rows to get parsed contacts..."
 "$herald" bench import --rows "$rows" --keep "$work" | grep -E "import:|imported"
