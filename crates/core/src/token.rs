@@ -145,11 +145,22 @@ pub enum TokenError {
 ///
 /// Its `Debug` shows the id only; the secret leaves this type only through
 /// [`SigningKey::to_config_string`], for the one place a person copies it.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct SigningKey {
     id: u8,
     secret: [u8; 32],
+    /// HMAC keyed with `secret`, ready to take a message: every token
+    /// starts from a copy instead of hashing the key's two pads again.
+    keyed: HmacSha256,
 }
+
+impl PartialEq for SigningKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && self.secret == other.secret
+    }
+}
+
+impl Eq for SigningKey {}
 
 impl SigningKey {
     /// A key with id 1-255 (0 is refused so that a zeroed buffer is never a key).
@@ -157,7 +168,8 @@ impl SigningKey {
         if id == 0 {
             return Err(TokenError::KeyId);
         }
-        Ok(SigningKey { id, secret })
+        let keyed = HmacSha256::new_from_slice(&secret).expect("HMAC takes keys of any length");
+        Ok(SigningKey { id, secret, keyed })
     }
 
     pub fn id(&self) -> u8 {
@@ -190,7 +202,7 @@ impl SigningKey {
     }
 
     fn mac(&self) -> HmacSha256 {
-        HmacSha256::new_from_slice(&self.secret).expect("HMAC takes keys of any length")
+        self.keyed.clone()
     }
 }
 
@@ -322,10 +334,15 @@ pub fn check_click_url(url: &str) -> Result<(), TokenError> {
     if url.contains('\\') {
         return Err(TokenError::Url("a backslash is not allowed"));
     }
-    let lower = url.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))
+    // The scheme in any case; what follows is only split on ASCII
+    // punctuation, which has no case.
+    let after = |scheme: &str| {
+        url.get(..scheme.len())
+            .filter(|head| head.eq_ignore_ascii_case(scheme))
+            .map(|_| &url[scheme.len()..])
+    };
+    let rest = after("https://")
+        .or_else(|| after("http://"))
         .ok_or(TokenError::Url("must start with http:// or https://"))?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host = authority.rsplit('@').next().unwrap_or_default();
