@@ -4,7 +4,8 @@
  * rather than the system's. Results are discarded; the first error is
  * printed and ends the run with status 1.
  *
- *   scripts/bench/sqlite_import_ceiling.sh builds and uses it.
+ *   scripts/bench/herald_sqlite.sh builds it; the ceiling scripts
+ *   (sqlite_import_ceiling.sh, relay_sqlite_ceiling.py) use it.
  */
 #include <stdio.h>
 #include <stdlib.h>

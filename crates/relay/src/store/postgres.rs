@@ -53,6 +53,14 @@ pub(super) async fn commit(pool: &PgPool, jobs: &[&Job]) -> anyhow::Result<Vec<J
     Ok(results)
 }
 
+/// One column of the queued events, as the array `UNNEST` takes it.
+fn column<'e, T>(
+    queued: &[(usize, Uuid, &'e NewEvent)],
+    value: impl Fn(&'e NewEvent) -> T,
+) -> Vec<T> {
+    queued.iter().map(|(_, _, event)| value(event)).collect()
+}
+
 /// The batch INSERT of [`flush`]: `$2` is the receive time, every other
 /// parameter one array per column, in the columns' order.
 const INSERT_UNNEST: &str = "INSERT INTO events (id, received_ms, kind, at, campaign_id, \
@@ -110,41 +118,23 @@ impl Batch for PgConnection {
         if queued.is_empty() {
             return Ok(());
         }
-        let column = |value: fn(&NewEvent) -> Option<&str>| -> Vec<Option<&str>> {
-            queued.iter().map(|(_, _, event)| value(event)).collect()
-        };
         let inserted: HashSet<Uuid> = sqlx::query_scalar(INSERT_UNNEST)
             .bind(queued.iter().map(|(_, id, _)| *id).collect::<Vec<Uuid>>())
             .bind(now_ms)
-            .bind(column(|e| Some(e.kind.as_str())))
-            .bind(queued.iter().map(|(_, _, e)| e.at).collect::<Vec<_>>())
-            .bind(
-                queued
-                    .iter()
-                    .map(|(_, _, e)| e.campaign_id)
-                    .collect::<Vec<_>>(),
-            )
-            .bind(
-                queued
-                    .iter()
-                    .map(|(_, _, e)| e.recipient_id)
-                    .collect::<Vec<_>>(),
-            )
-            .bind(column(|e| e.channel.map(|c| c.as_str())))
-            .bind(queued.iter().map(|(_, _, e)| e.machine).collect::<Vec<_>>())
-            .bind(column(|e| e.url.as_deref()))
-            .bind(column(|e| e.ip.as_deref()))
-            .bind(column(|e| e.user_agent.as_deref()))
-            .bind(column(|e| e.provider.map(|p| p.as_str())))
-            .bind(column(|e| e.provider_event_id.as_deref()))
-            .bind(column(|e| e.provider_message_id.as_deref()))
-            .bind(column(|e| e.address.as_deref()))
-            .bind(
-                queued
-                    .iter()
-                    .map(|(_, _, e)| sqlx::types::Json(&e.detail))
-                    .collect::<Vec<_>>(),
-            )
+            .bind(column(&queued, |e| e.kind.as_str()))
+            .bind(column(&queued, |e| e.at))
+            .bind(column(&queued, |e| e.campaign_id))
+            .bind(column(&queued, |e| e.recipient_id))
+            .bind(column(&queued, |e| e.channel.map(|c| c.as_str())))
+            .bind(column(&queued, |e| e.machine))
+            .bind(column(&queued, |e| e.url.as_deref()))
+            .bind(column(&queued, |e| e.ip.as_deref()))
+            .bind(column(&queued, |e| e.user_agent.as_deref()))
+            .bind(column(&queued, |e| e.provider.map(|p| p.as_str())))
+            .bind(column(&queued, |e| e.provider_event_id.as_deref()))
+            .bind(column(&queued, |e| e.provider_message_id.as_deref()))
+            .bind(column(&queued, |e| e.address.as_deref()))
+            .bind(column(&queued, |e| sqlx::types::Json(&e.detail)))
             .fetch_all(&mut *self)
             .await
             .context("inserting events")?
