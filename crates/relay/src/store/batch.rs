@@ -100,11 +100,6 @@ impl<'a> Pending<'a> {
             .extend(events.iter().map(|event| (job, Uuid::now_v7(), event)));
     }
 
-    /// How many events wait to be inserted.
-    pub(super) fn queued_len(&self) -> usize {
-        self.queued.len()
-    }
-
     /// The queued events, for the backend to insert; report what became of
     /// them with [`Pending::inserted`].
     pub(super) fn take(&mut self) -> Vec<(usize, Uuid, &'a NewEvent)> {

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::types::{StoreError, StoredEvent, Write, Written};
 use super::web_view::{self, WebView};
-use super::writer::{self, Job, JobOutcome, Writer};
+use super::writer::{self, Job, JobOutcome};
 use super::{postgres, sqlite};
 
 /// Group-commit tuning; the defaults suit one relay on a small machine.
@@ -77,16 +77,22 @@ impl Store {
     }
 
     async fn try_open(url: &str, options: StoreOptions) -> anyhow::Result<Store> {
-        let (writer, reader) = if url.starts_with("postgres://") || url.starts_with("postgresql://")
-        {
+        let (jobs, queue) = mpsc::channel(options.queue.max(1));
+        let (task, reader) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = postgres::connect(url).await?;
-            (Writer::Postgres(pool.clone()), Reader::Postgres(pool))
+            let task = tokio::spawn(writer::run_postgres(pool.clone(), queue, options));
+            (task, Reader::Postgres(pool))
         } else {
             let (conn, pool) = sqlite::connect(url).await?;
-            (Writer::Sqlite(Box::new(conn)), Reader::Sqlite(pool))
+            let waiting = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+                .context("starting the SQLite writer")?;
+            let task = tokio::task::spawn_blocking(move || {
+                writer::run_sqlite(conn, queue, &options, &waiting);
+            });
+            (task, Reader::Sqlite(pool))
         };
-        let (jobs, queue) = mpsc::channel(options.queue.max(1));
-        let task = tokio::spawn(writer::run(writer, queue, options));
         Ok(Store {
             inner: Arc::new(Inner {
                 jobs,

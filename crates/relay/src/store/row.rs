@@ -57,28 +57,4 @@ macro_rules! decode_event {
     }};
 }
 
-/// Binds a `NewEvent`'s columns, in [`INSERT_COLUMNS`] order, to `$query`.
-macro_rules! bind_event {
-    ($query:expr, $id:expr, $received_ms:expr, $event:expr) => {{
-        let e: &crate::event::NewEvent = $event;
-        $query
-            .bind($id)
-            .bind($received_ms)
-            .bind(e.kind.as_str())
-            .bind(e.at)
-            .bind(e.campaign_id)
-            .bind(e.recipient_id)
-            .bind(e.channel.map(|c| c.as_str()))
-            .bind(e.machine)
-            .bind(e.url.as_deref())
-            .bind(e.ip.as_deref())
-            .bind(e.user_agent.as_deref())
-            .bind(e.provider.map(|p| p.as_str()))
-            .bind(e.provider_event_id.as_deref())
-            .bind(e.provider_message_id.as_deref())
-            .bind(e.address.as_deref())
-            .bind(sqlx::types::Json(&e.detail))
-    }};
-}
-
-pub(super) use {bind_event, decode_event};
+pub(super) use decode_event;

@@ -1,24 +1,46 @@
 //! The SQLite backend: one file in WAL mode with `synchronous = FULL`, so a
 //! committed transaction survives a crash of the process or the machine.
-//! One connection writes (the group-commit writer); a small pool reads.
+//!
+//! sqlx creates and migrates the file and reads it (a small pool). The one
+//! connection that writes is SQLite's own (rusqlite over the same
+//! libsqlite3), owned by the group-commit writer's thread: a batch's
+//! statements run on that thread with no hand-off to a driver's worker and
+//! no copy of the bound values (docs/benchmarks.md, Relay).
 
 use std::collections::HashSet;
+use std::future::Future;
+use std::path::Path;
+use std::pin::pin;
 use std::str::FromStr as _;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use sqlx::sqlite::SqliteArguments;
+use chrono::SecondsFormat;
+use rusqlite::{OpenFlags, OptionalExtension as _, Statement};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Arguments as _, ConnectOptions as _, Connection as _, SqliteConnection, SqlitePool};
+use sqlx::{ConnectOptions as _, Connection as _, SqlitePool};
 use uuid::Uuid;
 
 use super::batch::{self, Batch, Pending};
-use super::row::{bind_event, decode_event, EVENT_COLUMNS, INSERT_COLUMNS};
+use super::row::{decode_event, EVENT_COLUMNS, INSERT_COLUMNS};
 use super::types::{Nonce, StoreError, StoredEvent, Written};
 use super::writer::{Job, JobOutcome, JobResult};
 use crate::event::NewEvent;
 
-pub(super) async fn connect(url: &str) -> anyhow::Result<(SqliteConnection, SqlitePool)> {
+/// How long a statement waits for another connection's lock (the readers,
+/// a web-view upload, a second process) before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Creates and migrates the store at `url` (a path or a `sqlite:` URL);
+/// returns the writer's connection and the readers' pool.
+pub(super) async fn connect(url: &str) -> anyhow::Result<(rusqlite::Connection, SqlitePool)> {
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        anyhow::bail!(
+            "database_url: an in-memory SQLite store would lose every event when the relay \
+             stops; give a file path"
+        );
+    }
     let options = if url.starts_with("sqlite:") {
         SqliteConnectOptions::from_str(url).context("database_url: not a valid sqlite: URL")?
     } else {
@@ -28,101 +50,86 @@ pub(super) async fn connect(url: &str) -> anyhow::Result<(SqliteConnection, Sqli
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
-        .busy_timeout(Duration::from_secs(10))
-        // One prepared INSERT per batch size up to MAX_ROWS, in each of the
-        // two commit paths, plus the rest.
-        .statement_cache_capacity(2 * MAX_ROWS + 64);
-    let mut writer = options
+        .busy_timeout(BUSY_TIMEOUT);
+    let mut migrating = options
+        .clone()
         .connect()
         .await
         .with_context(|| format!("opening the SQLite store {url}"))?;
     sqlx::migrate!("./migrations/sqlite")
-        .run(&mut writer)
+        .run(&mut migrating)
         .await
         .context("migrating the SQLite store")?;
+    migrating
+        .close()
+        .await
+        .context("closing the migrating connection")?;
     let readers = SqlitePoolOptions::new()
         .max_connections(4)
-        .connect_with(options)
+        .connect_with(options.clone())
         .await
         .context("opening the SQLite readers")?;
+    let path = options.get_filename().to_owned();
+    let writer = tokio::task::spawn_blocking(move || open_writer(&path))
+        .await
+        .context("opening the SQLite writer")??;
     Ok((writer, readers))
 }
 
-pub(super) async fn commit(
-    conn: &mut SqliteConnection,
-    jobs: &[&Job],
-) -> anyhow::Result<Vec<JobResult>> {
-    if let Some(results) = commit_events_only(conn, jobs).await? {
-        return Ok(results);
-    }
-    let mut tx = conn.begin().await.context("beginning a batch")?;
-    let results = batch::run(&mut *tx, jobs, chrono::Utc::now().timestamp_millis()).await?;
-    tx.commit().await.context("committing a batch")?;
-    Ok(results)
+/// The writer's connection: read-write on the migrated file, WAL,
+/// `synchronous = FULL`.
+fn open_writer(path: &Path) -> anyhow::Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("opening the SQLite store {} to write", path.display()))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    anyhow::ensure!(
+        mode.eq_ignore_ascii_case("wal"),
+        "the SQLite store stays in journal mode {mode:?}, not WAL"
+    );
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    // One prepared INSERT per batch size up to MAX_ROWS, plus the rest.
+    conn.set_prepared_statement_cache_capacity(MAX_ROWS + 16);
+    Ok(conn)
 }
 
-/// The usual batch, nothing but nonce-less writes (every token hit, most
-/// webhooks) with at most [`MAX_ROWS`] events: `BEGIN`, the INSERT and
-/// `COMMIT` go to sqlx's worker thread as ONE multi-statement query, one
-/// hand-off per batch instead of three. On a busy machine each hand-off
-/// waits for that thread to be scheduled, and the writer is serial, so this
-/// is the batch's latency (docs/benchmarks.md, Relay). Same transaction,
-/// same fsync before anyone is answered. `None`: any other batch, which the
-/// general path handles.
-async fn commit_events_only(
-    conn: &mut SqliteConnection,
+/// Runs `jobs` in one transaction and commits it: one result per job, or
+/// the error that rolled the whole batch back.
+pub(super) fn commit(
+    conn: &mut rusqlite::Connection,
     jobs: &[&Job],
-) -> anyhow::Result<Option<Vec<JobResult>>> {
-    let mut pending = Pending::default();
-    for (index, job) in jobs.iter().enumerate() {
-        match job {
-            Job::Write(write) if write.nonce.is_none() => pending.add(index, &write.events),
-            _ => return Ok(None),
-        }
-    }
-    let rows = pending.queued_len();
-    if rows == 0 || rows > MAX_ROWS {
-        return Ok(None);
-    }
-    let queued = pending.take();
+) -> anyhow::Result<Vec<JobResult>> {
+    conn.execute_batch("BEGIN IMMEDIATE")
+        .context("beginning a batch")?;
     let now_ms = chrono::Utc::now().timestamp_millis();
-    // changes(): the INSERT's own count, which the summed result of a
-    // multi-statement query cannot give (BEGIN and COMMIT repeat the last
-    // statement's count).
-    let sql = format!(
-        "BEGIN IMMEDIATE; {}; SELECT changes(); COMMIT",
-        insert_sql(rows)
-    );
-    let mut arguments = SqliteArguments::default();
-    arguments.reserve(rows * COLUMNS, 0);
-    let mut query = sqlx::query_scalar_with::<_, i64, _>(&sql, arguments);
-    for (_, id, event) in &queued {
-        query = bind_event!(query, *id, now_ms, *event);
+    let result = at_once(batch::run(&mut Writing(conn), jobs, now_ms)).and_then(|results| {
+        conn.execute_batch("COMMIT").context("committing a batch")?;
+        Ok(results)
+    });
+    if result.is_err() && !conn.is_autocommit() {
+        // Nothing of the batch stays; a failed rollback leaves the
+        // transaction to SQLite's own recovery.
+        let _ = conn.execute_batch("ROLLBACK");
     }
-    // fetch_all runs every statement to the end (COMMIT included) or stops
-    // at the first error.
-    let inserted = match query.fetch_all(&mut *conn).await {
-        Ok(counts) => counts.first().copied(),
-        Err(error) => {
-            // Whatever ran is undone; "no transaction is active" is fine.
-            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-            return Err(anyhow::Error::new(error).context("inserting and committing a batch"));
-        }
-    };
-    if inserted.and_then(|n| usize::try_from(n).ok()) == Some(rows) {
-        pending.inserted(&queued, |_| true);
-    } else {
-        // Some were a provider's retry (rare): the new ids that are in the
-        // store (committed above) are the inserted ones.
-        let present = present_ids(conn, &queued).await?;
-        pending.inserted(&queued, |id| present.contains(id));
-    }
-    Ok(Some(
-        (0..jobs.len())
-            .map(|index| Ok(pending.written(index)))
-            .collect(),
-    ))
+    result
 }
+
+/// The result of a future that never waits: [`Writing`]'s steps are
+/// synchronous calls into SQLite, so the batch's future completes on its
+/// first poll.
+fn at_once<F: Future>(future: F) -> F::Output {
+    match pin!(future).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(output) => output,
+        Poll::Pending => unreachable!("a SQLite batch step waited"),
+    }
+}
+
+/// The writer's connection inside a batch's transaction.
+struct Writing<'c>(&'c mut rusqlite::Connection);
 
 /// `INSERT INTO events` of `rows` rows of [`INSERT_COLUMNS`].
 fn insert_sql(rows: usize) -> String {
@@ -132,57 +139,97 @@ fn insert_sql(rows: usize) -> String {
     format!("INSERT INTO events ({INSERT_COLUMNS}) VALUES {values} ON CONFLICT DO NOTHING")
 }
 
-/// Which of these new ids are in the store.
-async fn present_ids(
-    conn: &mut SqliteConnection,
-    queued: &[(usize, Uuid, &NewEvent)],
-) -> anyhow::Result<HashSet<Uuid>> {
-    let marks = vec!["?"; queued.len()].join(", ");
-    let sql = format!("SELECT id FROM events WHERE id IN ({marks})");
-    let mut query = sqlx::query_scalar::<_, Uuid>(&sql);
-    for (_, id, _) in queued {
-        query = query.bind(*id);
-    }
-    Ok(query
-        .fetch_all(&mut *conn)
-        .await
-        .context("reading which events were inserted")?
-        .into_iter()
-        .collect())
-}
-
 /// The most rows one INSERT carries (16 values each, far below SQLite's
 /// 32766 bound variables). Each size up to it is its own prepared
-/// statement, which the writer's connection keeps (see [`connect`]).
+/// statement, which the writer's connection keeps (see [`open_writer`]).
 const MAX_ROWS: usize = 128;
 /// Values per row: [`INSERT_COLUMNS`].
 const COLUMNS: usize = 16;
 
-impl Batch for SqliteConnection {
+/// Binds one event's [`INSERT_COLUMNS`] from parameter `first` on, the
+/// way sqlx encodes them (the readers decode them with sqlx): ids as
+/// 16-byte blobs, times as RFC 3339 text, `detail` as JSON text.
+fn bind_event(
+    statement: &mut Statement<'_>,
+    first: usize,
+    id: &Uuid,
+    received_ms: i64,
+    e: &NewEvent,
+) -> anyhow::Result<()> {
+    statement.raw_bind_parameter(first, id.as_bytes().as_slice())?;
+    statement.raw_bind_parameter(first + 1, received_ms)?;
+    statement.raw_bind_parameter(first + 2, e.kind.as_str())?;
+    statement.raw_bind_parameter(
+        first + 3,
+        e.at.to_rfc3339_opts(SecondsFormat::AutoSi, false),
+    )?;
+    statement.raw_bind_parameter(first + 4, uuid_blob(&e.campaign_id))?;
+    statement.raw_bind_parameter(first + 5, uuid_blob(&e.recipient_id))?;
+    statement.raw_bind_parameter(first + 6, e.channel.map(|c| c.as_str()))?;
+    statement.raw_bind_parameter(first + 7, e.machine)?;
+    statement.raw_bind_parameter(first + 8, e.url.as_deref())?;
+    statement.raw_bind_parameter(first + 9, e.ip.as_deref())?;
+    statement.raw_bind_parameter(first + 10, e.user_agent.as_deref())?;
+    statement.raw_bind_parameter(first + 11, e.provider.map(|p| p.as_str()))?;
+    statement.raw_bind_parameter(first + 12, e.provider_event_id.as_deref())?;
+    statement.raw_bind_parameter(first + 13, e.provider_message_id.as_deref())?;
+    statement.raw_bind_parameter(first + 14, e.address.as_deref())?;
+    statement.raw_bind_parameter(
+        first + 15,
+        serde_json::to_string(&e.detail).context("encoding an event's detail")?,
+    )?;
+    Ok(())
+}
+
+/// An optional id as sqlx stores it: a 16-byte blob or NULL.
+fn uuid_blob(id: &Option<Uuid>) -> Option<&[u8]> {
+    id.as_ref().map(|id| id.as_bytes().as_slice())
+}
+
+impl Writing<'_> {
+    /// Which of these new ids are in the store.
+    fn present_ids(&self, queued: &[(usize, Uuid, &NewEvent)]) -> anyhow::Result<HashSet<Uuid>> {
+        let marks = vec!["?"; queued.len()].join(", ");
+        let mut statement = self
+            .0
+            .prepare(&format!("SELECT id FROM events WHERE id IN ({marks})"))?;
+        let ids = statement.query_map(
+            rusqlite::params_from_iter(queued.iter().map(|(_, id, _)| id.as_bytes().as_slice())),
+            |row| row.get::<_, Vec<u8>>(0),
+        )?;
+        ids.map(|id| Ok(Uuid::from_slice(&id?)?)).collect()
+    }
+}
+
+impl Batch for Writing<'_> {
     async fn nonce(&mut self, nonce: &Nonce, now_ms: i64) -> anyhow::Result<bool> {
-        Ok(sqlx::query(
-            "INSERT INTO nonces (provider, nonce, body_sha256, received_ms) VALUES (?, ?, ?, ?) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(nonce.provider.as_str())
-        .bind(&nonce.value)
-        .bind(&nonce.body_sha256[..])
-        .bind(now_ms)
-        .execute(&mut *self)
-        .await
-        .context("recording a nonce")?
-        .rows_affected()
-            == 1)
+        let inserted = self
+            .0
+            .prepare_cached(
+                "INSERT INTO nonces (provider, nonce, body_sha256, received_ms) \
+                 VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            )?
+            .execute(rusqlite::params![
+                nonce.provider.as_str(),
+                nonce.value,
+                nonce.body_sha256.as_slice(),
+                now_ms
+            ])
+            .context("recording a nonce")?;
+        Ok(inserted == 1)
     }
 
     async fn repeated_nonce(&mut self, nonce: &Nonce) -> anyhow::Result<JobResult> {
-        let stored: Vec<u8> =
-            sqlx::query_scalar("SELECT body_sha256 FROM nonces WHERE provider = ? AND nonce = ?")
-                .bind(nonce.provider.as_str())
-                .bind(&nonce.value)
-                .fetch_one(&mut *self)
-                .await
-                .context("reading a nonce")?;
+        let stored: Option<Vec<u8>> = self
+            .0
+            .prepare_cached("SELECT body_sha256 FROM nonces WHERE provider = ? AND nonce = ?")?
+            .query_row(
+                rusqlite::params![nonce.provider.as_str(), nonce.value],
+                |row| row.get(0),
+            )
+            .optional()
+            .context("reading a nonce")?;
+        let stored = stored.context("a nonce that was there is gone")?;
         Ok(if stored == nonce.body_sha256 {
             Ok(JobOutcome::Written(Written::Retry))
         } else {
@@ -194,24 +241,19 @@ impl Batch for SqliteConnection {
     async fn flush(&mut self, pending: &mut Pending<'_>, now_ms: i64) -> anyhow::Result<()> {
         let queued = pending.take();
         for chunk in queued.chunks(MAX_ROWS) {
-            let sql = insert_sql(chunk.len());
-            let mut arguments = SqliteArguments::default();
-            arguments.reserve(chunk.len() * COLUMNS, 0);
-            let mut query = sqlx::query_with(&sql, arguments);
-            for (_, id, event) in chunk {
-                query = bind_event!(query, *id, now_ms, *event);
-            }
-            let inserted = query
-                .execute(&mut *self)
-                .await
-                .context("inserting events")?
-                .rows_affected();
-            if usize::try_from(inserted) == Ok(chunk.len()) {
+            let inserted = {
+                let mut statement = self.0.prepare_cached(&insert_sql(chunk.len()))?;
+                for (row, (_, id, event)) in chunk.iter().enumerate() {
+                    bind_event(&mut statement, 1 + row * COLUMNS, id, now_ms, event)?;
+                }
+                statement.raw_execute().context("inserting events")?
+            };
+            if inserted == chunk.len() {
                 pending.inserted(chunk, |_| true);
             } else {
                 // Some were a provider's retry (rare): the new ids that made it
                 // in are the inserted ones.
-                let present = present_ids(self, chunk).await?;
+                let present = self.present_ids(chunk)?;
                 pending.inserted(chunk, |id| present.contains(id));
             }
         }
@@ -221,39 +263,39 @@ impl Batch for SqliteConnection {
     async fn ack(&mut self, seq: i64) -> anyhow::Result<JobResult> {
         // The newest sequence number ever handed out (sqlite_sequence survives
         // pruning), so an ack after a prune is still checked against it.
-        let newest: i64 = sqlx::query_scalar(
-            "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)",
-        )
-        .fetch_one(&mut *self)
-        .await
-        .context("reading the newest sequence number")?;
+        let newest: i64 = self
+            .0
+            .query_row(
+                "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)",
+                [],
+                |row| row.get(0),
+            )
+            .context("reading the newest sequence number")?;
         if seq > newest || seq < 0 {
             return Ok(Err(StoreError::CursorAhead { newest }));
         }
-        sqlx::query("UPDATE relay_state SET acked_seq = MAX(acked_seq, ?) WHERE id = 1")
-            .bind(seq)
-            .execute(&mut *self)
-            .await
+        self.0
+            .execute(
+                "UPDATE relay_state SET acked_seq = MAX(acked_seq, ?) WHERE id = 1",
+                [seq],
+            )
             .context("recording an ack")?;
         Ok(Ok(JobOutcome::Acked))
     }
 
     async fn prune(&mut self, cutoff_ms: i64) -> anyhow::Result<JobResult> {
-        let events = sqlx::query(
-            "DELETE FROM events WHERE seq <= (SELECT acked_seq FROM relay_state WHERE id = 1) \
-             AND received_ms < ?",
-        )
-        .bind(cutoff_ms)
-        .execute(&mut *self)
-        .await
-        .context("pruning events")?
-        .rows_affected();
-        sqlx::query("DELETE FROM nonces WHERE received_ms < ?")
-            .bind(cutoff_ms)
-            .execute(&mut *self)
-            .await
+        let events = self
+            .0
+            .execute(
+                "DELETE FROM events WHERE seq <= (SELECT acked_seq FROM relay_state WHERE id = 1) \
+                 AND received_ms < ?",
+                [cutoff_ms],
+            )
+            .context("pruning events")?;
+        self.0
+            .execute("DELETE FROM nonces WHERE received_ms < ?", [cutoff_ms])
             .context("pruning nonces")?;
-        Ok(Ok(JobOutcome::Pruned(events)))
+        Ok(Ok(JobOutcome::Pruned(events as u64)))
     }
 }
 

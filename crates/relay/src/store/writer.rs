@@ -1,5 +1,5 @@
-//! The group-commit writer: one task per process owns the write side of
-//! the store.
+//! The group-commit writer: one per process owns the write side of the
+//! store.
 //!
 //! Handlers send a job with a reply channel; the writer takes whatever has
 //! queued (up to `max_batch`, optionally waiting up to `max_wait` for more),
@@ -7,7 +7,11 @@
 //! every waiter. One fsync covers the batch, and a handler that got its
 //! answer knows its events are durable. If the commit fails, every waiter
 //! in the batch gets the error and nothing of the batch is stored.
+//!
+//! SQLite's writer is a thread of its own that calls SQLite directly
+//! ([`run_sqlite`]); PostgreSQL's is a task on the runtime ([`run_postgres`]).
 
+use tokio::runtime::Runtime;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::{timeout_at, Instant};
 
@@ -45,42 +49,74 @@ impl Envelope {
     }
 }
 
-/// The write side of a backend.
-pub(super) enum Writer {
-    /// The one connection that writes to the SQLite file.
-    Sqlite(Box<sqlx::SqliteConnection>),
-    /// A pool shared with the readers; a batch takes one connection.
-    Postgres(sqlx::PgPool),
+/// The SQLite writer: runs on a blocking thread (`spawn_blocking`) until
+/// the queue closes. Its connection is SQLite's own, called on this thread,
+/// so a batch costs no hand-off to another thread and back: the handlers'
+/// jobs arrive, the batch commits (fsync included) and the answers go out
+/// (docs/benchmarks.md, Relay). `waiting` is a current-thread runtime of
+/// the writer's own, which only waits for jobs and `max_wait`'s timer; its
+/// timer lives as long as the writer does, whatever becomes of the server's
+/// runtime.
+pub(super) fn run_sqlite(
+    mut conn: rusqlite::Connection,
+    mut queue: mpsc::Receiver<Envelope>,
+    options: &StoreOptions,
+    waiting: &Runtime,
+) {
+    while let Some(batch) = waiting.block_on(next_batch(&mut queue, options)) {
+        if batch.is_empty() {
+            continue;
+        }
+        let jobs: Vec<&Job> = batch.iter().map(|e| &e.job).collect();
+        let results = sqlite::commit(&mut conn, &jobs);
+        answer(batch, results);
+    }
+    tracing::debug!("store writer stopped");
 }
 
-pub(super) async fn run(
-    mut writer: Writer,
+/// The PostgreSQL writer: a task on the runtime until the queue closes.
+pub(super) async fn run_postgres(
+    pool: sqlx::PgPool,
     mut queue: mpsc::Receiver<Envelope>,
     options: StoreOptions,
 ) {
-    let max_batch = options.max_batch.max(1);
-    while let Some(first) = queue.recv().await {
-        let mut batch = Vec::with_capacity(max_batch.min(1024));
-        take(&mut queue, &mut batch, first);
-        let deadline = Instant::now() + options.max_wait;
-        while batch.len() < max_batch {
-            match queue.try_recv() {
-                Ok(next) => take(&mut queue, &mut batch, next),
-                Err(mpsc::error::TryRecvError::Disconnected) => break,
-                Err(mpsc::error::TryRecvError::Empty) if options.max_wait.is_zero() => break,
-                Err(mpsc::error::TryRecvError::Empty) => {
-                    match timeout_at(deadline, queue.recv()).await {
-                        Ok(Some(next)) => take(&mut queue, &mut batch, next),
-                        Ok(None) | Err(_) => break,
-                    }
-                }
-            }
+    while let Some(batch) = next_batch(&mut queue, &options).await {
+        if batch.is_empty() {
+            continue;
         }
-        if !batch.is_empty() {
-            commit(&mut writer, batch).await;
-        }
+        let jobs: Vec<&Job> = batch.iter().map(|e| &e.job).collect();
+        let results = postgres::commit(&pool, &jobs).await;
+        answer(batch, results);
     }
     tracing::debug!("store writer stopped");
+}
+
+/// The next batch: the first job to arrive, then whatever else has queued
+/// (up to `max_batch`, waiting up to `max_wait` for more when it is not
+/// zero). `None` once the queue is closed and empty. A batch may be empty
+/// when all it met was a stop.
+async fn next_batch(
+    queue: &mut mpsc::Receiver<Envelope>,
+    options: &StoreOptions,
+) -> Option<Vec<Envelope>> {
+    let max_batch = options.max_batch.max(1);
+    let first = queue.recv().await?;
+    let mut batch = Vec::with_capacity(max_batch.min(1024));
+    take(queue, &mut batch, first);
+    let deadline = Instant::now() + options.max_wait;
+    while batch.len() < max_batch {
+        match queue.try_recv() {
+            Ok(next) => take(queue, &mut batch, next),
+            Err(mpsc::error::TryRecvError::Disconnected) => break,
+            Err(mpsc::error::TryRecvError::Empty) if options.max_wait.is_zero() => break,
+            Err(mpsc::error::TryRecvError::Empty) => match timeout_at(deadline, queue.recv()).await
+            {
+                Ok(Some(next)) => take(queue, &mut batch, next),
+                Ok(None) | Err(_) => break,
+            },
+        }
+    }
+    Some(batch)
 }
 
 /// Adds a job to the batch; a stop closes the queue, so what is already
@@ -93,12 +129,9 @@ fn take(queue: &mut mpsc::Receiver<Envelope>, batch: &mut Vec<Envelope>, envelop
     }
 }
 
-async fn commit(writer: &mut Writer, batch: Vec<Envelope>) {
-    let jobs: Vec<&Job> = batch.iter().map(|e| &e.job).collect();
-    let results = match writer {
-        Writer::Sqlite(conn) => sqlite::commit(conn, &jobs).await,
-        Writer::Postgres(pool) => postgres::commit(pool, &jobs).await,
-    };
+/// Answers every waiter of a batch: its own result once the batch has
+/// committed, the batch's error otherwise.
+fn answer(batch: Vec<Envelope>, results: anyhow::Result<Vec<JobResult>>) {
     match results {
         Ok(results) => {
             for (envelope, result) in batch.into_iter().zip(results) {

@@ -288,6 +288,51 @@ async fn concurrent_writers_are_committed_in_batches_and_all_kept() {
 }
 
 #[tokio::test]
+async fn a_writer_that_waits_for_more_jobs_commits_them_all() {
+    on_each_backend(|url| async move {
+        let options = StoreOptions {
+            max_batch: 64,
+            max_wait: std::time::Duration::from_millis(5),
+            ..StoreOptions::default()
+        };
+        let store = Store::open(&url, options).await.unwrap();
+        let writes: Vec<_> = (0..100)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    store
+                        .write(Write::events(vec![webhook_event(&i.to_string())]))
+                        .await
+                })
+            })
+            .collect();
+        for write in writes {
+            assert!(matches!(write.await.unwrap(), Ok(Written::Stored { .. })));
+        }
+        // A lone write waits out max_wait, then commits.
+        assert!(matches!(
+            store
+                .write(Write::events(vec![webhook_event("alone")]))
+                .await,
+            Ok(Written::Stored { .. })
+        ));
+        assert_eq!(store.events(0, 1000).await.unwrap().len(), 101);
+        store.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_in_memory_sqlite_store_is_refused_by_name() {
+    for url in ["sqlite::memory:", "sqlite:relay?mode=memory"] {
+        let error = Store::open(url, StoreOptions::default()).await.unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("database_url"), "{message}");
+        assert!(message.contains("in-memory"), "{message}");
+    }
+}
+
+#[tokio::test]
 async fn what_was_committed_is_there_after_reopening() {
     on_each_backend(|url| async move {
         let store = open(&url).await;
