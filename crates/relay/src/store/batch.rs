@@ -22,11 +22,9 @@ pub(super) trait Batch: Send {
         now_ms: i64,
     ) -> impl Future<Output = anyhow::Result<bool>> + Send;
 
-    /// A nonce seen before: the provider retrying (same body), or a replay.
-    fn repeated_nonce(
-        &mut self,
-        nonce: &Nonce,
-    ) -> impl Future<Output = anyhow::Result<JobResult>> + Send;
+    /// The body hash stored with a nonce that is already there.
+    fn nonce_body(&mut self, nonce: &Nonce)
+        -> impl Future<Output = anyhow::Result<Vec<u8>>> + Send;
 
     /// Inserts `pending`'s queued events and records what became of them.
     fn flush(
@@ -35,11 +33,15 @@ pub(super) trait Batch: Send {
         now_ms: i64,
     ) -> impl Future<Output = anyhow::Result<()>> + Send;
 
-    /// Records the desktop's cursor.
-    fn ack(&mut self, seq: i64) -> impl Future<Output = anyhow::Result<JobResult>> + Send;
+    /// The newest sequence number ever handed out (pruning does not lower it).
+    fn newest_seq(&mut self) -> impl Future<Output = anyhow::Result<i64>> + Send;
 
-    /// Deletes what is acknowledged and older than `cutoff_ms`.
-    fn prune(&mut self, cutoff_ms: i64) -> impl Future<Output = anyhow::Result<JobResult>> + Send;
+    /// Moves the desktop's cursor to `seq` unless it is already further.
+    fn record_ack(&mut self, seq: i64) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// Deletes what is acknowledged and older than `cutoff_ms`; returns how
+    /// many events went.
+    fn prune(&mut self, cutoff_ms: i64) -> impl Future<Output = anyhow::Result<u64>> + Send;
 }
 
 /// Runs `jobs` in order on `tx`; one result per job. An `Err` is a failure
@@ -55,8 +57,13 @@ pub(super) async fn run<B: Batch>(
     for (index, job) in jobs.iter().enumerate() {
         results.push(match job {
             Job::Write(write) => match &write.nonce {
+                // Seen before: the provider retrying (same body), or a replay.
                 Some(nonce) if !tx.nonce(nonce, now_ms).await? => {
-                    Some(tx.repeated_nonce(nonce).await?)
+                    Some(if tx.nonce_body(nonce).await? == nonce.body_sha256 {
+                        Ok(JobOutcome::Written(Written::Retry))
+                    } else {
+                        Err(StoreError::Replay)
+                    })
                 }
                 _ => {
                     pending.add(index, &write.events);
@@ -65,11 +72,17 @@ pub(super) async fn run<B: Batch>(
             },
             Job::Ack(seq) => {
                 tx.flush(&mut pending, now_ms).await?;
-                Some(tx.ack(*seq).await?)
+                let newest = tx.newest_seq().await?;
+                Some(if *seq > newest || *seq < 0 {
+                    Err(StoreError::CursorAhead { newest })
+                } else {
+                    tx.record_ack(*seq).await?;
+                    Ok(JobOutcome::Acked)
+                })
             }
             Job::Prune { cutoff_ms } => {
                 tx.flush(&mut pending, now_ms).await?;
-                Some(tx.prune(*cutoff_ms).await?)
+                Some(Ok(JobOutcome::Pruned(tx.prune(*cutoff_ms).await?)))
             }
             Job::Stop => Some(Err(StoreError::Closed)),
         });

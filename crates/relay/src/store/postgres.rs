@@ -19,8 +19,8 @@ use crate::event::NewEvent;
 
 use super::batch::{self, Batch, Pending};
 use super::row::{decode_event, EVENT_COLUMNS};
-use super::types::{Nonce, StoreError, StoredEvent, Written};
-use super::writer::{Job, JobOutcome, JobResult};
+use super::types::{Nonce, StoredEvent};
+use super::writer::{Job, JobResult};
 
 /// The advisory lock key that serialises writers ("herald" in ASCII).
 const WRITER_LOCK: i64 = 0x6865_7261_6c64;
@@ -94,19 +94,13 @@ impl Batch for PgConnection {
             == 1)
     }
 
-    async fn repeated_nonce(&mut self, nonce: &Nonce) -> anyhow::Result<JobResult> {
-        let stored: Vec<u8> =
-            sqlx::query_scalar("SELECT body_sha256 FROM nonces WHERE provider = $1 AND nonce = $2")
-                .bind(nonce.provider.as_str())
-                .bind(&nonce.value)
-                .fetch_one(&mut *self)
-                .await
-                .context("reading a nonce")?;
-        Ok(if stored == nonce.body_sha256 {
-            Ok(JobOutcome::Written(Written::Retry))
-        } else {
-            Err(StoreError::Replay)
-        })
+    async fn nonce_body(&mut self, nonce: &Nonce) -> anyhow::Result<Vec<u8>> {
+        sqlx::query_scalar("SELECT body_sha256 FROM nonces WHERE provider = $1 AND nonce = $2")
+            .bind(nonce.provider.as_str())
+            .bind(&nonce.value)
+            .fetch_one(&mut *self)
+            .await
+            .context("reading a nonce")
     }
 
     /// Inserts the batch's queued events in one statement: each column as an
@@ -144,26 +138,26 @@ impl Batch for PgConnection {
         Ok(())
     }
 
-    async fn ack(&mut self, seq: i64) -> anyhow::Result<JobResult> {
+    async fn newest_seq(&mut self) -> anyhow::Result<i64> {
         // The sequence's high-water mark survives pruning.
-        let newest: i64 = sqlx::query_scalar(
+        sqlx::query_scalar(
             "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM events_seq_seq",
         )
         .fetch_one(&mut *self)
         .await
-        .context("reading the newest sequence number")?;
-        if seq > newest || seq < 0 {
-            return Ok(Err(StoreError::CursorAhead { newest }));
-        }
+        .context("reading the newest sequence number")
+    }
+
+    async fn record_ack(&mut self, seq: i64) -> anyhow::Result<()> {
         sqlx::query("UPDATE relay_state SET acked_seq = GREATEST(acked_seq, $1) WHERE id = 1")
             .bind(seq)
             .execute(&mut *self)
             .await
             .context("recording an ack")?;
-        Ok(Ok(JobOutcome::Acked))
+        Ok(())
     }
 
-    async fn prune(&mut self, cutoff_ms: i64) -> anyhow::Result<JobResult> {
+    async fn prune(&mut self, cutoff_ms: i64) -> anyhow::Result<u64> {
         let events = sqlx::query(
             "DELETE FROM events WHERE seq <= (SELECT acked_seq FROM relay_state WHERE id = 1) \
              AND received_ms < $1",
@@ -178,7 +172,7 @@ impl Batch for PgConnection {
             .execute(&mut *self)
             .await
             .context("pruning nonces")?;
-        Ok(Ok(JobOutcome::Pruned(events)))
+        Ok(events)
     }
 }
 

@@ -17,15 +17,15 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use chrono::SecondsFormat;
-use rusqlite::{OpenFlags, OptionalExtension as _, Statement};
+use rusqlite::{OpenFlags, Statement};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions as _, Connection as _, SqlitePool};
 use uuid::Uuid;
 
 use super::batch::{self, Batch, Pending};
 use super::row::{decode_event, EVENT_COLUMNS, INSERT_COLUMNS};
-use super::types::{Nonce, StoreError, StoredEvent, Written};
-use super::writer::{Job, JobOutcome, JobResult};
+use super::types::{Nonce, StoredEvent};
+use super::writer::{Job, JobResult};
 use crate::event::NewEvent;
 
 /// How long a statement waits for another connection's lock (the readers,
@@ -219,22 +219,14 @@ impl Batch for Writing<'_> {
         Ok(inserted == 1)
     }
 
-    async fn repeated_nonce(&mut self, nonce: &Nonce) -> anyhow::Result<JobResult> {
-        let stored: Option<Vec<u8>> = self
-            .0
+    async fn nonce_body(&mut self, nonce: &Nonce) -> anyhow::Result<Vec<u8>> {
+        self.0
             .prepare_cached("SELECT body_sha256 FROM nonces WHERE provider = ? AND nonce = ?")?
             .query_row(
                 rusqlite::params![nonce.provider.as_str(), nonce.value],
                 |row| row.get(0),
             )
-            .optional()
-            .context("reading a nonce")?;
-        let stored = stored.context("a nonce that was there is gone")?;
-        Ok(if stored == nonce.body_sha256 {
-            Ok(JobOutcome::Written(Written::Retry))
-        } else {
-            Err(StoreError::Replay)
-        })
+            .context("reading a nonce")
     }
 
     /// Inserts the batch's queued events, [`MAX_ROWS`] to a statement.
@@ -260,30 +252,28 @@ impl Batch for Writing<'_> {
         Ok(())
     }
 
-    async fn ack(&mut self, seq: i64) -> anyhow::Result<JobResult> {
-        // The newest sequence number ever handed out (sqlite_sequence survives
-        // pruning), so an ack after a prune is still checked against it.
-        let newest: i64 = self
-            .0
+    async fn newest_seq(&mut self) -> anyhow::Result<i64> {
+        // sqlite_sequence survives pruning.
+        self.0
             .query_row(
                 "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)",
                 [],
                 |row| row.get(0),
             )
-            .context("reading the newest sequence number")?;
-        if seq > newest || seq < 0 {
-            return Ok(Err(StoreError::CursorAhead { newest }));
-        }
+            .context("reading the newest sequence number")
+    }
+
+    async fn record_ack(&mut self, seq: i64) -> anyhow::Result<()> {
         self.0
             .execute(
                 "UPDATE relay_state SET acked_seq = MAX(acked_seq, ?) WHERE id = 1",
                 [seq],
             )
             .context("recording an ack")?;
-        Ok(Ok(JobOutcome::Acked))
+        Ok(())
     }
 
-    async fn prune(&mut self, cutoff_ms: i64) -> anyhow::Result<JobResult> {
+    async fn prune(&mut self, cutoff_ms: i64) -> anyhow::Result<u64> {
         let events = self
             .0
             .execute(
@@ -295,7 +285,7 @@ impl Batch for Writing<'_> {
         self.0
             .execute("DELETE FROM nonces WHERE received_ms < ?", [cutoff_ms])
             .context("pruning nonces")?;
-        Ok(Ok(JobOutcome::Pruned(events as u64)))
+        Ok(events as u64)
     }
 }
 
